@@ -1,0 +1,7 @@
+//! The casework domain of Despatch: case types as validated data, the workflow engine as a pure
+//! function, and the working-day calendar.
+//!
+//! **Architecture invariant:** this crate does no IO. It knows no SQL, no HTTP and no files; the
+//! callers hand it text (definition TOML, bank-holiday JSON) and values (`now`), and get values back.
+
+pub mod calendar;

@@ -1,0 +1,1 @@
+//! Letter intake (to be written).

@@ -1,0 +1,4 @@
+//! One module per subcommand; each exposes `Args` (clap) and `run(Args) -> anyhow::Result<ExitCode>`.
+
+pub mod deadline;
+pub mod extract;

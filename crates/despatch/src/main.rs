@@ -1,0 +1,36 @@
+//! `despatch`: the command line of Despatch. Each subcommand lives in `commands/`.
+
+mod commands;
+
+use clap::{Parser, Subcommand};
+
+/// Despatch: casework for official correspondence.
+#[derive(Debug, Parser)]
+#[command(name = "despatch", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Compute a deadline in working days and explain it.
+    Deadline(commands::deadline::Args),
+    /// Extract letter fields from files (text, PDF, scans, Word, email).
+    Extract(commands::extract::Args),
+}
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Deadline(args) => commands::deadline::run(args),
+        Command::Extract(args) => commands::extract::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
