@@ -4,4 +4,12 @@
 //! **Architecture invariant:** this crate does no IO. It knows no SQL, no HTTP and no files; the
 //! callers hand it text (definition TOML, bank-holiday JSON) and values (`now`), and get values back.
 
+pub mod audit;
 pub mod calendar;
+pub mod case;
+pub mod command;
+pub mod definition;
+pub mod directory;
+pub mod engine;
+pub mod event;
+pub mod reference;

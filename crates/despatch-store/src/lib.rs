@@ -1,1 +1,238 @@
-//! Storage (to be written).
+//! Durable storage for Despatch.
+//!
+//! One [`Store`] interface, implemented once over sqlx's `Any` driver for SQLite (the embedded
+//! default, a file in WAL mode with `synchronous=FULL`) and PostgreSQL (`postgres://…`). Only the
+//! full-text search SQL differs between the two (FTS5 and tsvector), chosen by [`Backend`].
+//!
+//! A command on a case is one transaction: the case row, its stage visits, its hash-chained
+//! events and its search rows are written together or not at all, guarded by the case version.
+//! Writes go through one writer task that commits several waiting commands per transaction
+//! (group commit): each command runs inside its own savepoint, so one failing command never
+//! affects another, and every reply is sent only after the commit is durable.
+//!
+//! **Architecture invariant:** this crate holds no business rules; the engine in
+//! `despatch-domain` decides, the store records.
+
+mod casework;
+mod sql;
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use chrono::NaiveDate;
+use despatch_domain::audit::ChainBreak;
+use despatch_domain::case::CaseState;
+use despatch_domain::directory::Directory;
+use despatch_domain::engine::{CommandError, Outcome};
+use despatch_domain::reference::Reference;
+use serde::Serialize;
+
+pub use casework::Casework;
+pub use sql::SqlStore;
+
+/// Which database a store runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Backend {
+    /// SQLite file (default).
+    Sqlite,
+    /// PostgreSQL server.
+    Postgres,
+}
+
+/// Errors from the store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The engine refused the command (including a stale version).
+    #[error(transparent)]
+    Command(#[from] CommandError),
+    /// The database URL is not one Despatch can use.
+    #[error("unsupported database URL {0:?}: use a file path, sqlite://PATH or postgres://…")]
+    BadUrl(String),
+    /// The database was written by a newer Despatch.
+    #[error(
+        "the database is at schema version {found}, newer than this binary knows ({known}); upgrade Despatch"
+    )]
+    NewerDatabase {
+        /// Newest schema version in the database.
+        found: i64,
+        /// Newest schema version this binary knows.
+        known: i64,
+    },
+    /// The file is not a Despatch database, or it is damaged.
+    #[error(
+        "the database cannot be read ({0}); is it a Despatch database, and is the file intact?"
+    )]
+    Corrupt(String),
+    /// No such case.
+    #[error("no case {0}")]
+    NotFound(String),
+    /// Stored data could not be decoded.
+    #[error("stored data could not be read: {0}")]
+    Decode(String),
+    /// The writer task has stopped (the store is shutting down).
+    #[error("the store is shutting down")]
+    Closed,
+    /// A database error.
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+}
+
+/// A case-opening function run inside the creating transaction, given the new case's id and
+/// reference from the global sequence.
+pub type OpenFn = Box<dyn FnOnce(i64, Reference) -> Result<Outcome, CommandError> + Send>;
+
+/// A search request. All filters are optional; text matches case details, correspondents,
+/// topics, notes and document text.
+#[derive(Debug, Clone, Default)]
+pub struct SearchQuery {
+    /// Words to find (all must match), or a case reference.
+    pub text: Option<String>,
+    /// Only this case type.
+    pub case_type: Option<String>,
+    /// Only open cases.
+    pub active_only: bool,
+    /// Received on or after (civil date).
+    pub received_from: Option<NaiveDate>,
+    /// Received on or before (civil date).
+    pub received_to: Option<NaiveDate>,
+    /// 1-based page.
+    pub page: u32,
+    /// Results per page (1–500).
+    pub page_size: u32,
+}
+
+/// One row of a workstack or search result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CaseSummary {
+    /// Case id.
+    pub id: i64,
+    /// Case reference.
+    pub reference: String,
+    /// Case type.
+    pub case_type: String,
+    /// Current stage, `None` when closed.
+    pub stage: Option<String>,
+    /// Owning team.
+    pub team: Option<String>,
+    /// Allocated user.
+    pub user: Option<String>,
+    /// Stage deadline.
+    pub stage_deadline: Option<NaiveDate>,
+    /// Case deadline.
+    pub deadline: Option<NaiveDate>,
+    /// Received date.
+    pub received: NaiveDate,
+}
+
+/// A page of results with the true total (never capped).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Page {
+    /// Total matching cases.
+    pub total: u64,
+    /// This page's rows.
+    pub rows: Vec<CaseSummary>,
+}
+
+/// One visit of a stage, as kept in the stage history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StageVisit {
+    /// Visit number.
+    pub visit: u32,
+    /// Stage id.
+    pub stage: String,
+    /// Owning team.
+    pub team: String,
+    /// Last allocated user.
+    pub user: Option<String>,
+    /// Stage deadline.
+    pub deadline: Option<NaiveDate>,
+    /// Started (UTC, RFC 3339).
+    pub started_at: String,
+    /// Ended (UTC, RFC 3339).
+    pub ended_at: Option<String>,
+    /// Who completed it.
+    pub completed_by: Option<String>,
+}
+
+/// An event as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StoredEventRow {
+    /// Position in the case's chain (1-based).
+    pub seq: u64,
+    /// Event type.
+    pub event_type: String,
+    /// Event JSON.
+    pub body: String,
+    /// Hash of this event.
+    pub hash: String,
+}
+
+/// The storage interface. One implementation, [`SqlStore`], serves both backends; the storage
+/// test suite runs against each.
+#[async_trait]
+pub trait Store: Send + Sync {
+    /// Which backend this is.
+    fn backend(&self) -> Backend;
+
+    /// Creates a case: takes the next number of the global case-reference sequence, runs `open`
+    /// with the id and reference, and saves the outcome, all in one transaction.
+    async fn create_case(
+        &self,
+        case_type: &str,
+        year: i32,
+        open: OpenFn,
+    ) -> Result<Outcome, StoreError>;
+
+    /// Saves an outcome of the engine for a case at `expected_version`. Fails with
+    /// [`CommandError::StaleVersion`] when another command saved first.
+    async fn save(&self, expected_version: u64, outcome: Outcome) -> Result<(), StoreError>;
+
+    /// The case with this id.
+    async fn case(&self, id: i64) -> Result<Option<CaseState>, StoreError>;
+
+    /// The case with this reference, or this legacy reference.
+    async fn case_by_reference(&self, reference: &str) -> Result<Option<CaseState>, StoreError>;
+
+    /// Full-text and filtered search, paginated, with the true total.
+    async fn search(&self, query: &SearchQuery) -> Result<Page, StoreError>;
+
+    /// Open cases of a team (optionally one stage), oldest deadline first.
+    async fn workstack(
+        &self,
+        team: &str,
+        stage: Option<&str>,
+        page: u32,
+        page_size: u32,
+    ) -> Result<Page, StoreError>;
+
+    /// Every stage visit of a case, in order.
+    async fn stage_history(&self, case_id: i64) -> Result<Vec<StageVisit>, StoreError>;
+
+    /// Every event of a case, in order.
+    async fn events(&self, case_id: i64) -> Result<Vec<StoredEventRow>, StoreError>;
+
+    /// Checks every case's event chain; returns the breaks found.
+    async fn verify_audit(&self) -> Result<(u64, Vec<ChainBreak>), StoreError>;
+
+    /// The organisation directory.
+    async fn directory(&self) -> Result<Directory, StoreError>;
+
+    /// Replaces the organisation directory (teams, topics, links, users, memberships).
+    async fn save_directory(&self, directory: &Directory) -> Result<(), StoreError>;
+
+    /// The bank-holiday feed stored by an administrator, if any (GOV.UK JSON).
+    async fn bank_holidays(&self) -> Result<Option<String>, StoreError>;
+
+    /// Stores a bank-holiday feed (GOV.UK JSON), replacing the previous one.
+    async fn save_bank_holidays(&self, feed: &str) -> Result<(), StoreError>;
+
+    /// Number of cases (open, total).
+    async fn count_cases(&self) -> Result<(u64, u64), StoreError>;
+}
+
+/// Opens a store from a URL: a file path or `sqlite://PATH` for SQLite (created when missing),
+/// `postgres://…` for PostgreSQL. Applies embedded migrations, refusing a database that a newer
+/// Despatch wrote.
+pub async fn open(url: &str) -> Result<Arc<dyn Store>, StoreError> {
+    Ok(Arc::new(SqlStore::open(url).await?))
+}

@@ -1,0 +1,206 @@
+//! The state of one case, as the engine reads and writes it.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::calendar::ClockStop;
+use crate::reference::Reference;
+
+/// A case: its identity, data, current stage, deadlines and clock.
+///
+/// Dates that the law counts (`received`, deadlines, despatch) are civil dates in Europe/London;
+/// instants (`created_at`, `closed_at`) are UTC.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CaseState {
+    /// Storage id, assigned when the case is created.
+    pub id: i64,
+    /// Case reference (`MIN/0017733/18`).
+    pub reference: Reference,
+    /// A reference from an earlier system, kept and searchable.
+    #[serde(default)]
+    pub legacy_reference: Option<String>,
+    /// Case-type code.
+    pub case_type: String,
+    /// The definition version this case follows until it is migrated.
+    pub definition_version: u32,
+    /// Optimistic-concurrency version: 1 at creation, +1 per accepted command.
+    pub version: u64,
+    /// Date the correspondence was received (civil date, Europe/London).
+    pub received: NaiveDate,
+    /// When the case was created (UTC).
+    pub created_at: DateTime<Utc>,
+    /// Case fields as strings, keyed by field name (dates ISO, booleans `TRUE`/`FALSE`).
+    pub data: BTreeMap<String, String>,
+    /// The open stage; `None` once the case is closed.
+    pub stage: Option<ActiveStage>,
+    /// Resolved team roles: role name → team code.
+    #[serde(default)]
+    pub roles: BTreeMap<String, String>,
+    /// The deadline schedule in force.
+    pub schedule: String,
+    /// Case deadline; `None` while the clock is stopped or no target applies.
+    pub deadline: Option<NaiveDate>,
+    /// Extensions, clock stops and holding replies.
+    #[serde(default)]
+    pub clock: Clock,
+    /// Correspondents; exactly one is primary once any is added.
+    #[serde(default)]
+    pub correspondents: Vec<Correspondent>,
+    /// Topic codes on the case.
+    #[serde(default)]
+    pub topics: Vec<String>,
+    /// The primary topic, which drives routing.
+    #[serde(default)]
+    pub primary_topic: Option<String>,
+    /// Number of stage visits so far (each visit of a stage is kept, numbered from 1).
+    pub stage_visits: u32,
+    /// Date the reply left the department (civil date).
+    #[serde(default)]
+    pub despatched_on: Option<NaiveDate>,
+    /// When the case was closed (UTC).
+    #[serde(default)]
+    pub closed_at: Option<DateTime<Utc>>,
+}
+
+/// The stage a case is at.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActiveStage {
+    /// Stage id (`INITIAL_DRAFT`).
+    pub stage: String,
+    /// Visit number (1-based, across all stages of the case).
+    pub visit: u32,
+    /// Owning team code.
+    pub team: String,
+    /// User the stage is allocated to, if any.
+    #[serde(default)]
+    pub user: Option<String>,
+    /// Stage deadline (civil date), counted from the received date.
+    #[serde(default)]
+    pub deadline: Option<NaiveDate>,
+    /// When the stage started (UTC).
+    pub started_at: DateTime<Utc>,
+}
+
+/// Extensions, clock stops and holding replies on a case.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Clock {
+    /// Extensions granted, in order.
+    #[serde(default)]
+    pub extensions: Vec<Extension>,
+    /// Clock stops; at most the last may be open.
+    #[serde(default)]
+    pub stops: Vec<ClockStop>,
+    /// Holding replies sent (the deadline stands).
+    #[serde(default)]
+    pub holding_replies: Vec<NaiveDate>,
+}
+
+impl Clock {
+    /// Total working days of extension granted.
+    pub fn extension_days(&self) -> u32 {
+        self.extensions
+            .iter()
+            .map(|extension| extension.working_days)
+            .sum()
+    }
+
+    /// Whether the clock is stopped now.
+    pub fn is_stopped(&self) -> bool {
+        self.stops.last().is_some_and(|stop| stop.until.is_none())
+    }
+}
+
+/// An extension of the case deadline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Extension {
+    /// Working days added.
+    pub working_days: u32,
+    /// Why.
+    pub reason: String,
+}
+
+/// A correspondent on a case (HOCS §3.2).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Correspondent {
+    /// Id unique within the case (1-based).
+    pub id: u32,
+    /// Kind of correspondent.
+    pub kind: CorrespondentKind,
+    /// Full name (required).
+    pub name: String,
+    /// Organisation.
+    #[serde(default)]
+    pub organisation: Option<String>,
+    /// Address lines.
+    #[serde(default)]
+    pub address: Vec<String>,
+    /// UK postcode.
+    #[serde(default)]
+    pub postcode: Option<String>,
+    /// Email address.
+    #[serde(default)]
+    pub email: Option<String>,
+    /// Their reference for the correspondence.
+    #[serde(default)]
+    pub their_reference: Option<String>,
+    /// Register key (e.g. Parliament member id) when matched.
+    #[serde(default)]
+    pub external_key: Option<String>,
+    /// Whether this is the primary correspondent.
+    pub primary: bool,
+}
+
+/// Correspondent types (DESIGN §2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CorrespondentKind {
+    /// Member of Parliament.
+    Mp,
+    /// Member of the House of Lords.
+    Peer,
+    /// Local councillor.
+    Councillor,
+    /// Member of the public.
+    MemberOfPublic,
+    /// An organisation.
+    Organisation,
+    /// The constituent an MP writes on behalf of.
+    Constituent,
+}
+
+impl CaseState {
+    /// The primary correspondent.
+    pub fn primary_correspondent(&self) -> Option<&Correspondent> {
+        self.correspondents
+            .iter()
+            .find(|correspondent| correspondent.primary)
+    }
+
+    /// Whether the case is closed.
+    pub fn is_closed(&self) -> bool {
+        self.stage.is_none()
+    }
+
+    /// The text full-text search indexes for the case itself (reference, legacy reference,
+    /// correspondents, topics). Notes and documents are indexed as separate entries.
+    pub fn search_text(&self) -> String {
+        let mut parts: Vec<&str> = vec![self.case_type.as_str()];
+        let reference = self.reference.to_string();
+        parts.push(&reference);
+        if let Some(legacy) = &self.legacy_reference {
+            parts.push(legacy);
+        }
+        for correspondent in &self.correspondents {
+            parts.push(&correspondent.name);
+            parts.extend(correspondent.organisation.as_deref());
+            parts.extend(correspondent.address.iter().map(String::as_str));
+            parts.extend(correspondent.postcode.as_deref());
+            parts.extend(correspondent.email.as_deref());
+            parts.extend(correspondent.their_reference.as_deref());
+        }
+        parts.extend(self.topics.iter().map(String::as_str));
+        parts.join(" ")
+    }
+}

@@ -1,0 +1,201 @@
+//! Commands: what a user (or a service account) asks to do to a case.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::case::CorrespondentKind;
+
+/// Who issues a command.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Actor {
+    /// User name.
+    pub user: String,
+}
+
+impl Actor {
+    /// An actor with this user name.
+    pub fn user(name: &str) -> Actor {
+        Actor {
+            user: name.to_string(),
+        }
+    }
+}
+
+/// A new case to open.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewCase {
+    /// Case-type code (`MIN`).
+    pub case_type: String,
+    /// Date received (civil date, Europe/London); not in the future.
+    pub received: NaiveDate,
+    /// Initial case fields (e.g. from letter extraction), checked against the definition.
+    #[serde(default)]
+    pub data: BTreeMap<String, String>,
+    /// Correspondents; the first is primary unless one says otherwise.
+    #[serde(default)]
+    pub correspondents: Vec<CorrespondentDetails>,
+    /// A reference from an earlier system.
+    #[serde(default)]
+    pub legacy_reference: Option<String>,
+}
+
+/// The details of a correspondent as entered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CorrespondentDetails {
+    /// Kind.
+    pub kind: CorrespondentKind,
+    /// Full name (required, not blank).
+    pub name: String,
+    /// Organisation.
+    #[serde(default)]
+    pub organisation: Option<String>,
+    /// Address lines.
+    #[serde(default)]
+    pub address: Vec<String>,
+    /// Postcode.
+    #[serde(default)]
+    pub postcode: Option<String>,
+    /// Email.
+    #[serde(default)]
+    pub email: Option<String>,
+    /// Their reference.
+    #[serde(default)]
+    pub their_reference: Option<String>,
+    /// Register key (Parliament member id).
+    #[serde(default)]
+    pub external_key: Option<String>,
+}
+
+/// A command on an existing case. Each is applied as one transaction.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "command", rename_all = "snake_case")]
+pub enum Command {
+    /// Submit the current stage's form: the fields it captures and, where the decision needs one,
+    /// a reason note. `take` first allocates an unallocated stage to the actor, if they belong to
+    /// its team ("allocate to me and complete" in one step).
+    CompleteStage {
+        /// The stage the user saw (guards against completing a stage that has moved on).
+        stage: String,
+        /// Field values.
+        fields: BTreeMap<String, String>,
+        /// The reason or stage note.
+        #[serde(default)]
+        note: Option<String>,
+        /// Allocate to the actor first when unallocated.
+        #[serde(default)]
+        take: bool,
+    },
+    /// Allocate the current stage to a user of its team.
+    AllocateToUser {
+        /// User name.
+        user: String,
+    },
+    /// Remove the user allocation of the current stage.
+    Unallocate,
+    /// Move the current stage to another team.
+    MoveToTeam {
+        /// Team code.
+        team: String,
+        /// Why.
+        reason: String,
+    },
+    /// Add a case note.
+    AddNote {
+        /// Note text (not blank).
+        text: String,
+    },
+    /// Add a correspondent.
+    AddCorrespondent {
+        /// Details.
+        details: CorrespondentDetails,
+        /// Make this the primary correspondent.
+        #[serde(default)]
+        primary: bool,
+    },
+    /// Replace a correspondent's details.
+    UpdateCorrespondent {
+        /// Correspondent id on the case.
+        id: u32,
+        /// New details.
+        details: CorrespondentDetails,
+    },
+    /// Remove a correspondent (not the primary one while others remain).
+    RemoveCorrespondent {
+        /// Correspondent id.
+        id: u32,
+    },
+    /// Make a correspondent primary.
+    SetPrimaryCorrespondent {
+        /// Correspondent id.
+        id: u32,
+    },
+    /// Add a topic.
+    AddTopic {
+        /// Topic code.
+        topic: String,
+    },
+    /// Remove a topic.
+    RemoveTopic {
+        /// Topic code.
+        topic: String,
+    },
+    /// Extend the case deadline by working days.
+    ApplyExtension {
+        /// Working days to add (1 or more).
+        working_days: u32,
+        /// Why (required).
+        reason: String,
+    },
+    /// Stop the clock: working days from `from` do not count until it is resumed.
+    StopClock {
+        /// First day not counted (civil date).
+        from: NaiveDate,
+        /// Why (required).
+        reason: String,
+    },
+    /// Resume the clock: `on` counts again.
+    ResumeClock {
+        /// First day counted again (civil date).
+        on: NaiveDate,
+        /// Why (required).
+        reason: String,
+    },
+    /// Record a holding reply; the deadline stands.
+    RecordHoldingReply {
+        /// Date it was sent (civil date).
+        sent_on: NaiveDate,
+        /// What it said.
+        note: String,
+    },
+    /// Move the case to a newer definition version of its case type.
+    MigrateDefinition {
+        /// Target version.
+        to_version: u32,
+    },
+}
+
+impl Command {
+    /// Short name for logs and errors.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Command::CompleteStage { .. } => "complete stage",
+            Command::AllocateToUser { .. } => "allocate to user",
+            Command::Unallocate => "unallocate",
+            Command::MoveToTeam { .. } => "move to team",
+            Command::AddNote { .. } => "add note",
+            Command::AddCorrespondent { .. } => "add correspondent",
+            Command::UpdateCorrespondent { .. } => "update correspondent",
+            Command::RemoveCorrespondent { .. } => "remove correspondent",
+            Command::SetPrimaryCorrespondent { .. } => "set primary correspondent",
+            Command::AddTopic { .. } => "add topic",
+            Command::RemoveTopic { .. } => "remove topic",
+            Command::ApplyExtension { .. } => "apply extension",
+            Command::StopClock { .. } => "stop clock",
+            Command::ResumeClock { .. } => "resume clock",
+            Command::RecordHoldingReply { .. } => "record holding reply",
+            Command::MigrateDefinition { .. } => "migrate definition",
+        }
+    }
+}

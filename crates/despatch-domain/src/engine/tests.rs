@@ -1,0 +1,1 @@
+//! Engine tests live in `tests/` of this crate (definition + commands → path, deadlines, events).

@@ -1,0 +1,233 @@
+//! Events: what happened to a case. The engine emits them; the store appends them to the
+//! case's hash-chained audit trail in the same transaction as the new state.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::case::Correspondent;
+
+/// One event on a case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Event {
+    /// When (UTC).
+    pub at: DateTime<Utc>,
+    /// User name of who caused it.
+    pub actor: String,
+    /// What happened, with before/after values where something changed.
+    pub kind: EventKind,
+}
+
+/// A before/after pair for one changed value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Change {
+    /// Value before (`None`: unset).
+    pub before: Option<String>,
+    /// Value after (`None`: cleared).
+    pub after: Option<String>,
+}
+
+/// Event kinds, named after HOCS's casework events (shared/reference/hocs.md §7).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum EventKind {
+    /// The case was opened.
+    CaseCreated {
+        /// Case reference.
+        reference: String,
+        /// Case-type code.
+        case_type: String,
+        /// Definition version.
+        definition_version: u32,
+        /// Received date.
+        received: NaiveDate,
+    },
+    /// A stage visit began.
+    StageStarted {
+        /// Stage id.
+        stage: String,
+        /// Visit number.
+        visit: u32,
+        /// Owning team.
+        team: String,
+        /// Stage deadline.
+        deadline: Option<NaiveDate>,
+    },
+    /// A stage visit ended with a decision.
+    StageCompleted {
+        /// Stage id.
+        stage: String,
+        /// Visit number.
+        visit: u32,
+        /// Who completed it.
+        user: String,
+        /// The fields submitted.
+        fields: BTreeMap<String, String>,
+        /// Next stage, or `None` when the case closed.
+        next: Option<String>,
+    },
+    /// The stage was allocated to a user.
+    StageAllocatedToUser {
+        /// Stage id.
+        stage: String,
+        /// Previous user.
+        before: Option<String>,
+        /// New user.
+        after: String,
+    },
+    /// The stage's user allocation was removed.
+    StageUnallocatedFromUser {
+        /// Stage id.
+        stage: String,
+        /// Previous user.
+        before: String,
+    },
+    /// The stage moved to another team.
+    StageAllocatedToTeam {
+        /// Stage id.
+        stage: String,
+        /// Previous team.
+        before: String,
+        /// New team.
+        after: String,
+    },
+    /// Case fields changed.
+    CaseDataUpdated {
+        /// Field name → change.
+        changes: BTreeMap<String, Change>,
+    },
+    /// A team role (drafting team, private office) was resolved to a different team.
+    TeamRoleChanged {
+        /// Role name.
+        role: String,
+        /// Change of team code.
+        change: Change,
+        /// The named rule or source that chose it.
+        because: String,
+    },
+    /// The case deadline or schedule changed.
+    DeadlineChanged {
+        /// Schedule now in force.
+        schedule: String,
+        /// Change of case deadline (ISO dates).
+        change: Change,
+        /// Why (rule name, extension, clock stop…).
+        because: String,
+    },
+    /// A case note was added.
+    NoteAdded {
+        /// Note type: MANUAL, REJECT, ALLOCATE, CHANGE, PHONECALL, CLOCK…
+        note_type: String,
+        /// Text.
+        text: String,
+    },
+    /// A correspondent was added.
+    CorrespondentAdded {
+        /// The correspondent.
+        correspondent: Correspondent,
+    },
+    /// A correspondent's details changed.
+    CorrespondentUpdated {
+        /// Before.
+        before: Correspondent,
+        /// After.
+        after: Correspondent,
+    },
+    /// A correspondent was removed.
+    CorrespondentRemoved {
+        /// The correspondent removed.
+        correspondent: Correspondent,
+    },
+    /// The primary correspondent changed.
+    PrimaryCorrespondentChanged {
+        /// Change of correspondent id.
+        change: Change,
+    },
+    /// A topic was added.
+    TopicAdded {
+        /// Topic code.
+        topic: String,
+    },
+    /// A topic was removed.
+    TopicRemoved {
+        /// Topic code.
+        topic: String,
+    },
+    /// The primary topic changed.
+    PrimaryTopicChanged {
+        /// Change of topic code.
+        change: Change,
+    },
+    /// The deadline was extended.
+    ExtensionApplied {
+        /// Working days added.
+        working_days: u32,
+        /// Why.
+        reason: String,
+    },
+    /// The clock was stopped.
+    ClockStopped {
+        /// First day not counted.
+        from: NaiveDate,
+        /// Why.
+        reason: String,
+    },
+    /// The clock was resumed.
+    ClockResumed {
+        /// First day counted again.
+        on: NaiveDate,
+        /// Why.
+        reason: String,
+    },
+    /// A holding reply was recorded; the deadline stands.
+    HoldingReplyRecorded {
+        /// Date sent.
+        sent_on: NaiveDate,
+    },
+    /// The case closed.
+    CaseClosed {
+        /// Despatch date, when a reply was despatched.
+        despatched_on: Option<NaiveDate>,
+        /// Working days after the deadline at despatch (0 when on time).
+        working_days_late: Option<u32>,
+    },
+    /// The case moved to another definition version.
+    DefinitionMigrated {
+        /// Old version.
+        from_version: u32,
+        /// New version.
+        to_version: u32,
+        /// Stage before and after.
+        stage: Change,
+    },
+}
+
+impl EventKind {
+    /// The event type name as stored (`STAGE_COMPLETED`).
+    pub fn type_name(&self) -> String {
+        serde_json::to_value(self)
+            .ok()
+            .and_then(|value| {
+                value
+                    .get("type")
+                    .and_then(|t| t.as_str())
+                    .map(str::to_string)
+            })
+            .unwrap_or_default()
+    }
+
+    /// Whether the case's own search text (reference, correspondents, topics) changes, so the
+    /// store must re-index it. Notes are indexed as their own entries.
+    pub fn changes_case_search_text(&self) -> bool {
+        matches!(
+            self,
+            EventKind::CaseCreated { .. }
+                | EventKind::CorrespondentAdded { .. }
+                | EventKind::CorrespondentUpdated { .. }
+                | EventKind::CorrespondentRemoved { .. }
+                | EventKind::TopicAdded { .. }
+                | EventKind::TopicRemoved { .. }
+        )
+    }
+}

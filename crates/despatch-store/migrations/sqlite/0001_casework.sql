@@ -1,0 +1,68 @@
+-- Casework: cases, their stage visits, their hash-chained events, search, and the organisation.
+CREATE TABLE sequences (name TEXT PRIMARY KEY, value BIGINT NOT NULL);
+INSERT INTO sequences (name, value) VALUES ('case_reference', 0);
+
+CREATE TABLE cases (
+    id BIGINT PRIMARY KEY,
+    reference TEXT NOT NULL UNIQUE,
+    legacy_reference TEXT,
+    case_type TEXT NOT NULL,
+    version BIGINT NOT NULL,
+    stage TEXT,
+    team TEXT,
+    assigned_user TEXT,
+    stage_deadline TEXT,
+    deadline TEXT,
+    received TEXT NOT NULL,
+    closed_at TEXT,
+    last_event_seq BIGINT NOT NULL,
+    last_event_hash TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    state TEXT NOT NULL
+);
+CREATE INDEX cases_open_by_team ON cases (team, stage) WHERE closed_at IS NULL;
+CREATE INDEX cases_by_user ON cases (assigned_user) WHERE assigned_user IS NOT NULL;
+CREATE INDEX cases_by_legacy_reference ON cases (legacy_reference) WHERE legacy_reference IS NOT NULL;
+
+CREATE TABLE stage_visits (
+    case_id BIGINT NOT NULL,
+    visit BIGINT NOT NULL,
+    stage TEXT NOT NULL,
+    team TEXT NOT NULL,
+    assigned_user TEXT,
+    deadline TEXT,
+    started_at TEXT NOT NULL,
+    ended_at TEXT,
+    completed_by TEXT,
+    PRIMARY KEY (case_id, visit)
+);
+
+CREATE TABLE case_events (
+    case_id BIGINT NOT NULL,
+    seq BIGINT NOT NULL,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    event_type TEXT NOT NULL,
+    body TEXT NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    PRIMARY KEY (case_id, seq)
+);
+CREATE TRIGGER case_events_no_update BEFORE UPDATE ON case_events
+BEGIN SELECT RAISE(ABORT, 'case_events is append-only'); END;
+CREATE TRIGGER case_events_no_delete BEFORE DELETE ON case_events
+BEGIN SELECT RAISE(ABORT, 'case_events is append-only'); END;
+
+-- Full-text search: one row per case (rowid = -case id, replaced when the case's own text
+-- changes) and one row per note or document (positive rowids, appended).
+CREATE VIRTUAL TABLE search USING fts5(body, case_id UNINDEXED, kind UNINDEXED, tokenize = 'porter unicode61');
+
+CREATE TABLE units (code TEXT PRIMARY KEY, name TEXT NOT NULL);
+CREATE TABLE teams (code TEXT PRIMARY KEY, name TEXT NOT NULL, unit TEXT NOT NULL, active BIGINT NOT NULL);
+CREATE TABLE topics (code TEXT PRIMARY KEY, name TEXT NOT NULL, parent TEXT, active BIGINT NOT NULL);
+CREATE TABLE topic_links (case_type TEXT NOT NULL, stage TEXT NOT NULL, topic TEXT NOT NULL, team TEXT NOT NULL,
+    PRIMARY KEY (case_type, stage, topic));
+CREATE TABLE users (name TEXT PRIMARY KEY, display_name TEXT NOT NULL, email TEXT);
+CREATE TABLE memberships (user_name TEXT NOT NULL, team TEXT NOT NULL, PRIMARY KEY (user_name, team));
+
+CREATE TABLE bank_holidays (id BIGINT PRIMARY KEY, feed TEXT NOT NULL, loaded_at TEXT NOT NULL);

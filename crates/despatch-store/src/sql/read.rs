@@ -1,0 +1,382 @@
+//! Reads: cases, search, workstacks, stage history, events and audit verification.
+
+use async_trait::async_trait;
+use despatch_domain::audit::{ChainBreak, StoredEvent, verify};
+use despatch_domain::case::CaseState;
+use despatch_domain::directory::Directory;
+use despatch_domain::engine::Outcome;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+use tokio::sync::oneshot;
+
+use super::writer::Job;
+use super::{SqlStore, classify, parse_date};
+use crate::{
+    Backend, CaseSummary, OpenFn, Page, SearchQuery, StageVisit, Store, StoreError, StoredEventRow,
+};
+
+const SUMMARY_COLUMNS: &str = "c.id, c.reference, c.case_type, c.stage, c.team, c.assigned_user, c.stage_deadline, c.deadline, c.received";
+
+fn summary(row: &AnyRow) -> Result<CaseSummary, StoreError> {
+    let received: String = row.try_get("received")?;
+    Ok(CaseSummary {
+        id: row.try_get("id")?,
+        reference: row.try_get("reference")?,
+        case_type: row.try_get("case_type")?,
+        stage: row.try_get("stage")?,
+        team: row.try_get("team")?,
+        user: row.try_get("assigned_user")?,
+        stage_deadline: parse_date(row.try_get("stage_deadline")?),
+        deadline: parse_date(row.try_get("deadline")?),
+        received: received
+            .parse()
+            .map_err(|_| StoreError::Decode(format!("received date {received:?}")))?,
+    })
+}
+
+fn decode_state(text: &str) -> Result<CaseState, StoreError> {
+    serde_json::from_str(text).map_err(|e| StoreError::Decode(format!("case state: {e}")))
+}
+
+/// A bind parameter of a dynamically built query.
+enum Param {
+    Text(String),
+    Int(i64),
+}
+
+/// Words of a search, each quoted for FTS5 so user text is never query syntax.
+fn fts5_query(text: &str) -> Option<String> {
+    let words: Vec<String> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| format!("\"{w}\""))
+        .collect();
+    (!words.is_empty()).then(|| words.join(" "))
+}
+
+fn page_bounds(page: u32, page_size: u32) -> (i64, i64) {
+    let size = page_size.clamp(1, 500);
+    (
+        i64::from(size),
+        i64::from(page.max(1) - 1) * i64::from(size),
+    )
+}
+
+impl SqlStore {
+    async fn paged(
+        &self,
+        from: &str,
+        filter: &str,
+        order: &str,
+        params: Vec<Param>,
+        page: u32,
+        page_size: u32,
+    ) -> Result<Page, StoreError> {
+        let bind = |sql: String, params: &[Param]| {
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for param in params {
+                query = match param {
+                    Param::Text(text) => query.bind(text.clone()),
+                    Param::Int(value) => query.bind(*value),
+                };
+            }
+            query
+        };
+        let total: i64 = bind(
+            format!("SELECT COUNT(*) AS n FROM {from} WHERE {filter}"),
+            &params,
+        )
+        .fetch_one(&self.pool)
+        .await?
+        .try_get("n")?;
+        let (limit, offset) = page_bounds(page, page_size);
+        let n = params.len();
+        let sql = format!(
+            "SELECT {SUMMARY_COLUMNS} FROM {from} WHERE {filter} ORDER BY {order} LIMIT ${} OFFSET ${}",
+            n + 1,
+            n + 2
+        );
+        let mut all = params;
+        all.push(Param::Int(limit));
+        all.push(Param::Int(offset));
+        let rows = bind(sql, &all).fetch_all(&self.pool).await?;
+        Ok(Page {
+            total: total as u64,
+            rows: rows.iter().map(summary).collect::<Result<_, _>>()?,
+        })
+    }
+}
+
+#[async_trait]
+impl Store for SqlStore {
+    fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    async fn create_case(
+        &self,
+        case_type: &str,
+        year: i32,
+        open: OpenFn,
+    ) -> Result<Outcome, StoreError> {
+        let (reply, answer) = oneshot::channel();
+        let job = Job::Create {
+            case_type: case_type.to_string(),
+            year,
+            open,
+            reply,
+        };
+        self.writer
+            .send(job)
+            .await
+            .map_err(|_| StoreError::Closed)?;
+        answer.await.map_err(|_| StoreError::Closed)?
+    }
+
+    async fn save(&self, expected_version: u64, outcome: Outcome) -> Result<(), StoreError> {
+        let (reply, answer) = oneshot::channel();
+        let job = Job::Save {
+            expected_version,
+            outcome: Box::new(outcome),
+            reply,
+        };
+        self.writer
+            .send(job)
+            .await
+            .map_err(|_| StoreError::Closed)?;
+        answer.await.map_err(|_| StoreError::Closed)?
+    }
+
+    async fn case(&self, id: i64) -> Result<Option<CaseState>, StoreError> {
+        let row = sqlx::query("SELECT state FROM cases WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(classify)?;
+        row.map(|row| decode_state(&row.try_get::<String, _>("state")?))
+            .transpose()
+    }
+
+    async fn case_by_reference(&self, reference: &str) -> Result<Option<CaseState>, StoreError> {
+        let reference = reference.trim().to_ascii_uppercase();
+        let row = sqlx::query("SELECT state FROM cases WHERE reference = $1 OR UPPER(legacy_reference) = $1 ORDER BY id LIMIT 1")
+            .bind(reference)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|row| decode_state(&row.try_get::<String, _>("state")?))
+            .transpose()
+    }
+
+    async fn search(&self, query: &SearchQuery) -> Result<Page, StoreError> {
+        let mut params = Vec::new();
+        let mut filters = vec!["1 = 1".to_string()];
+        let mut from = "cases c".to_string();
+        let mut order = "c.received DESC, c.id DESC".to_string();
+        let text = query
+            .text
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty());
+        if let Some(text) = text {
+            if text.contains('/') {
+                params.push(Param::Text(format!("{}%", text.to_ascii_uppercase())));
+                filters.push(format!(
+                    "(c.reference LIKE ${0} OR UPPER(c.legacy_reference) LIKE ${0})",
+                    params.len()
+                ));
+            } else {
+                let hits = match self.backend {
+                    Backend::Sqlite => {
+                        let Some(fts) = fts5_query(text) else {
+                            return Ok(Page {
+                                total: 0,
+                                rows: Vec::new(),
+                            });
+                        };
+                        params.push(Param::Text(fts));
+                        format!(
+                            "(SELECT case_id, MIN(rank) AS score FROM search WHERE search MATCH ${} GROUP BY case_id)",
+                            params.len()
+                        )
+                    }
+                    Backend::Postgres => {
+                        params.push(Param::Text(text.to_string()));
+                        format!(
+                            "(SELECT case_id, -MAX(ts_rank(tsv, q)) AS score FROM search, websearch_to_tsquery('english', ${}) q \
+                             WHERE tsv @@ q GROUP BY case_id)",
+                            params.len()
+                        )
+                    }
+                };
+                from = format!("cases c JOIN {hits} h ON h.case_id = c.id");
+                order = "h.score, c.id DESC".to_string();
+            }
+        }
+        if let Some(case_type) = &query.case_type {
+            params.push(Param::Text(case_type.clone()));
+            filters.push(format!("c.case_type = ${}", params.len()));
+        }
+        if query.active_only {
+            filters.push("c.closed_at IS NULL".to_string());
+        }
+        if let Some(from_date) = query.received_from {
+            params.push(Param::Text(from_date.to_string()));
+            filters.push(format!("c.received >= ${}", params.len()));
+        }
+        if let Some(to_date) = query.received_to {
+            params.push(Param::Text(to_date.to_string()));
+            filters.push(format!("c.received <= ${}", params.len()));
+        }
+        self.paged(
+            &from,
+            &filters.join(" AND "),
+            &order,
+            params,
+            query.page,
+            query.page_size,
+        )
+        .await
+    }
+
+    async fn workstack(
+        &self,
+        team: &str,
+        stage: Option<&str>,
+        page: u32,
+        page_size: u32,
+    ) -> Result<Page, StoreError> {
+        let mut params = vec![Param::Text(team.to_string())];
+        let mut filter = "c.team = $1 AND c.closed_at IS NULL".to_string();
+        if let Some(stage) = stage {
+            params.push(Param::Text(stage.to_string()));
+            filter.push_str(" AND c.stage = $2");
+        }
+        self.paged(
+            "cases c",
+            &filter,
+            "c.stage_deadline, c.id",
+            params,
+            page,
+            page_size,
+        )
+        .await
+    }
+
+    async fn stage_history(&self, case_id: i64) -> Result<Vec<StageVisit>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT visit, stage, team, assigned_user, deadline, started_at, ended_at, completed_by \
+             FROM stage_visits WHERE case_id = $1 ORDER BY visit",
+        )
+        .bind(case_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(StageVisit {
+                    visit: row.try_get::<i64, _>("visit")? as u32,
+                    stage: row.try_get("stage")?,
+                    team: row.try_get("team")?,
+                    user: row.try_get("assigned_user")?,
+                    deadline: parse_date(row.try_get("deadline")?),
+                    started_at: row.try_get("started_at")?,
+                    ended_at: row.try_get("ended_at")?,
+                    completed_by: row.try_get("completed_by")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn events(&self, case_id: i64) -> Result<Vec<StoredEventRow>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT seq, event_type, body, hash FROM case_events WHERE case_id = $1 ORDER BY seq",
+        )
+        .bind(case_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(StoredEventRow {
+                    seq: row.try_get::<i64, _>("seq")? as u64,
+                    event_type: row.try_get("event_type")?,
+                    body: row.try_get("body")?,
+                    hash: row.try_get("hash")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn verify_audit(&self) -> Result<(u64, Vec<ChainBreak>), StoreError> {
+        let heads = sqlx::query("SELECT id, last_event_hash FROM cases ORDER BY id")
+            .fetch_all(&self.pool)
+            .await?;
+        let mut breaks = Vec::new();
+        let mut checked = 0;
+        for head in &heads {
+            let case_id: i64 = head.try_get("id")?;
+            let last: String = head.try_get("last_event_hash")?;
+            let rows = sqlx::query("SELECT seq, body, prev_hash, hash FROM case_events WHERE case_id = $1 ORDER BY seq")
+                .bind(case_id)
+                .fetch_all(&self.pool)
+                .await?;
+            let events = rows
+                .iter()
+                .map(|row| {
+                    Ok(StoredEvent {
+                        case_id,
+                        sequence: row.try_get::<i64, _>("seq")? as u64,
+                        event_json: row.try_get("body")?,
+                        previous_hash: row.try_get("prev_hash")?,
+                        hash: row.try_get("hash")?,
+                    })
+                })
+                .collect::<Result<Vec<_>, StoreError>>()?;
+            checked += events.len() as u64;
+            if events.is_empty() {
+                breaks.push(ChainBreak {
+                    case_id,
+                    sequence: 1,
+                    problem: "the case has no events: they were removed".to_string(),
+                });
+                continue;
+            }
+            breaks.extend(verify(&events, Some(&last)));
+        }
+        Ok((checked, breaks))
+    }
+
+    async fn directory(&self) -> Result<Directory, StoreError> {
+        super::admin::load_directory(&self.pool).await
+    }
+
+    async fn save_directory(&self, directory: &Directory) -> Result<(), StoreError> {
+        super::admin::save_directory(&self.pool, directory).await
+    }
+
+    async fn bank_holidays(&self) -> Result<Option<String>, StoreError> {
+        let row = sqlx::query("SELECT feed FROM bank_holidays WHERE id = 1")
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(|row| row.try_get("feed")).transpose()?)
+    }
+
+    async fn save_bank_holidays(&self, feed: &str) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO bank_holidays (id, feed, loaded_at) VALUES (1, $1, $2) \
+             ON CONFLICT (id) DO UPDATE SET feed = excluded.feed, loaded_at = excluded.loaded_at",
+        )
+        .bind(feed.to_string())
+        .bind(chrono::Utc::now().to_rfc3339())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn count_cases(&self) -> Result<(u64, u64), StoreError> {
+        let row = sqlx::query("SELECT COUNT(*) AS total, SUM(CASE WHEN closed_at IS NULL THEN 1 ELSE 0 END) AS open FROM cases")
+            .fetch_one(&self.pool)
+            .await?;
+        let total: i64 = row.try_get("total")?;
+        let open: Option<i64> = row.try_get("open")?;
+        Ok((open.unwrap_or(0) as u64, total as u64))
+    }
+}
