@@ -82,6 +82,9 @@ pub enum IntakeError {
         /// What went wrong.
         message: String,
     },
+    /// A register (MPs, councils) could not be read.
+    #[error("cannot read the register {0}")]
+    Register(String),
     /// OCR ran but recognised no text.
     #[error("no text could be recognised in the image")]
     NoText,

@@ -7,6 +7,7 @@
 pub mod error;
 pub mod evaluate;
 pub mod fields;
+pub mod register;
 pub mod text;
 
 pub use error::IntakeError;
@@ -26,6 +27,40 @@ pub struct Intake {
     pub sha256: String,
     /// The extracted fields.
     pub fields: Fields,
+    /// Candidates for the correspondent from the registers, best first; only a match marked
+    /// `applied` may be used without a person confirming it.
+    pub matches: Vec<register::Match>,
+}
+
+impl Intake {
+    fn new(source: &str, text: String, sha256: String, hints: &Hints, options: &Options) -> Self {
+        let fields = extract(&text, hints);
+        let mut intake = Intake {
+            source: source.to_string(),
+            text,
+            sha256,
+            fields,
+            matches: Vec::new(),
+        };
+        intake.match_correspondent(options);
+        intake
+    }
+
+    /// Matches the correspondent against the registers and known correspondents in
+    /// `options`; an applied MP match also settles the correspondent type.
+    pub fn match_correspondent(&mut self, options: &Options) {
+        let Some(registers) = options.registers.as_deref() else {
+            return;
+        };
+        let mut matcher = register::Matcher::new(registers, &options.known);
+        matcher.threshold = options.match_threshold;
+        self.matches = matcher.candidates(self.fields.correspondent());
+        if let Some(best) = self.matches.first().filter(|m| m.applied)
+            && best.source == register::Source::Mp
+        {
+            self.fields.correspondent_type = Found::new(CorrespondentType::Mp, best.confidence);
+        }
+    }
 }
 
 /// SHA-256 of some bytes, as lower-case hex.
@@ -34,10 +69,27 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 /// Options for taking in files.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Options {
     /// Size limits.
     pub limits: text::Limits,
+    /// Registers to match correspondents against; no matching when `None`.
+    pub registers: Option<std::sync::Arc<register::Registers>>,
+    /// Correspondents already known to the caller (from its database).
+    pub known: Vec<register::Known>,
+    /// Confidence at or above which a match is applied.
+    pub match_threshold: f32,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            limits: text::Limits::default(),
+            registers: None,
+            known: Vec::new(),
+            match_threshold: 0.85,
+        }
+    }
 }
 
 /// Takes in one file: reads it, extracts its text and its fields. A mailbox gives one
@@ -72,22 +124,24 @@ pub fn read_bytes(name: &str, bytes: &[u8], options: &Options) -> Result<Vec<Int
     match text::sniff(name, bytes)? {
         text::Kind::Text => {
             let text = text::decode_text(bytes)?;
-            Ok(vec![Intake {
-                source: name.to_string(),
-                sha256: sha256_hex(bytes),
-                fields: extract(&text, &Hints::default()),
+            Ok(vec![Intake::new(
+                name,
                 text,
-            }])
+                sha256_hex(bytes),
+                &Hints::default(),
+                options,
+            )])
         }
     }
 }
 
 /// Takes in a letter that is already text.
-pub fn extract_text(source: &str, text: &str) -> Intake {
-    Intake {
-        source: source.to_string(),
-        text: text.to_string(),
-        sha256: sha256_hex(text.as_bytes()),
-        fields: extract(text, &Hints::default()),
-    }
+pub fn extract_text(source: &str, text: &str, options: &Options) -> Intake {
+    Intake::new(
+        source,
+        text.to_string(),
+        sha256_hex(text.as_bytes()),
+        &Hints::default(),
+        options,
+    )
 }

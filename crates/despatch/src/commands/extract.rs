@@ -4,10 +4,12 @@
 use anyhow::Context;
 use despatch_intake::evaluate::{self, Labelled};
 use despatch_intake::fields::Record;
+use despatch_intake::register::Registers;
 use despatch_intake::{Intake, Options};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 /// How to print results.
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -33,18 +35,50 @@ pub struct Args {
     /// Largest file accepted, in megabytes.
     #[arg(long, default_value_t = 50, value_name = "MB")]
     max_mb: u64,
+    /// Folder holding mps.csv and local-authorities.csv for matching correspondents
+    /// (default: shared/data found from the current folder upwards).
+    #[arg(long, value_name = "DIR", env = "DESPATCH_REGISTER_DIR")]
+    register: Option<PathBuf>,
+    /// Confidence at or above which a register match is applied rather than only shown.
+    #[arg(long, default_value_t = 0.85, value_name = "0..1")]
+    match_threshold: f32,
+    /// In JSON, add the matches, the SHA-256, email threading ids and attachments.
+    #[arg(long)]
+    details: bool,
+}
+
+fn registers(args: &Args) -> anyhow::Result<Option<Arc<Registers>>> {
+    let dir = match &args.register {
+        Some(dir) => dir.clone(),
+        None => match Registers::find_default() {
+            Some(dir) => dir,
+            None => {
+                eprintln!(
+                    "note: no mps.csv/local-authorities.csv found; correspondents are not \
+                     matched (use --register DIR)"
+                );
+                return Ok(None);
+            }
+        },
+    };
+    let registers = Registers::load(&dir)
+        .with_context(|| format!("loading the registers in {}", dir.display()))?;
+    Ok(Some(Arc::new(registers)))
 }
 
 /// Runs `despatch extract`.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let options = Options {
+    let mut options = Options {
         limits: despatch_intake::text::Limits {
             max_file_bytes: args.max_mb.saturating_mul(1024 * 1024),
         },
+        match_threshold: args.match_threshold,
+        ..Options::default()
     };
     if let Some(dir) = &args.evaluate {
         return run_evaluate(dir, &options, args.format);
     }
+    options.registers = registers(&args)?;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut failed = 0usize;
@@ -52,7 +86,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         match despatch_intake::read_file(path, &options) {
             Ok(intakes) => {
                 for intake in &intakes {
-                    print_intake(&mut out, path, intake, args.format)?;
+                    print_intake(&mut out, path, intake, args.format, args.details)?;
                 }
             }
             Err(error) => {
@@ -89,9 +123,18 @@ fn print_intake(
     path: &Path,
     intake: &Intake,
     format: Format,
+    details: bool,
 ) -> anyhow::Result<()> {
     let record = Record::new(&label(path, intake), &intake.fields);
     match format {
+        Format::Json if details => {
+            let mut value = serde_json::to_value(&record)?;
+            if let Some(map) = value.as_object_mut() {
+                map.insert("sha256".into(), intake.sha256.clone().into());
+                map.insert("matches".into(), serde_json::to_value(&intake.matches)?);
+            }
+            writeln!(out, "{value}")?;
+        }
         Format::Json => writeln!(out, "{}", serde_json::to_string(&record)?)?,
         Format::Text => {
             writeln!(out, "{}", record.file)?;
@@ -109,6 +152,18 @@ fn print_intake(
                 writeln!(out, "  {key:<20} {shown}{confidence}")?;
             }
             writeln!(out, "  {:<20} {}", "sha256", intake.sha256)?;
+            for m in &intake.matches {
+                let verdict = if m.applied {
+                    "matched"
+                } else {
+                    "possible match, not applied"
+                };
+                writeln!(
+                    out,
+                    "  {:<20} {verdict}: {} [{:?} {}] {} ({:.2})",
+                    "correspondent", m.name, m.source, m.id, m.detail, m.confidence
+                )?;
+            }
         }
     }
     Ok(())
