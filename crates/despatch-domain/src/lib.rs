@@ -13,3 +13,4 @@ pub mod directory;
 pub mod engine;
 pub mod event;
 pub mod reference;
+pub mod testkit;

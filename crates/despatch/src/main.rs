@@ -16,6 +16,8 @@ struct Cli {
 enum Command {
     /// Compute a deadline in working days and explain it.
     Deadline(commands::deadline::Args),
+    /// Check case-type definition files, and draw a case type's flow.
+    Definitions(commands::definitions::Args),
     /// Extract letter fields from files (text, PDF, scans, Word, email).
     Extract(commands::extract::Args),
 }
@@ -24,6 +26,7 @@ fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Deadline(args) => commands::deadline::run(args),
+        Command::Definitions(args) => commands::definitions::run(args),
         Command::Extract(args) => commands::extract::run(args),
     };
     match result {
