@@ -58,11 +58,7 @@ pub fn verify(events: &[StoredEvent], expected_last: Option<&str>) -> Vec<ChainB
     let mut previous = GENESIS.to_string();
     let mut expected_sequence = 1;
     for event in events {
-        let problem = |problem: String| ChainBreak {
-            case_id: event.case_id,
-            sequence: event.sequence,
-            problem,
-        };
+        let problem = |problem: String| ChainBreak { case_id: event.case_id, sequence: event.sequence, problem };
         if event.sequence != expected_sequence {
             breaks.push(problem(format!(
                 "event {} found where event {expected_sequence} was expected: an event was removed or reordered",
@@ -70,20 +66,11 @@ pub fn verify(events: &[StoredEvent], expected_last: Option<&str>) -> Vec<ChainB
             )));
         }
         if event.previous_hash != previous {
-            breaks.push(problem(
-                "does not follow the event before it: the chain was cut or reordered".to_string(),
-            ));
+            breaks.push(problem("does not follow the event before it: the chain was cut or reordered".to_string()));
         }
-        let computed = chain_hash(
-            &event.previous_hash,
-            event.case_id,
-            event.sequence,
-            &event.event_json,
-        );
+        let computed = chain_hash(&event.previous_hash, event.case_id, event.sequence, &event.event_json);
         if computed != event.hash {
-            breaks.push(problem(
-                "its content does not match its hash: the event was edited".to_string(),
-            ));
+            breaks.push(problem("its content does not match its hash: the event was edited".to_string()));
         }
         previous = event.hash.clone();
         expected_sequence = event.sequence + 1;
@@ -95,8 +82,7 @@ pub fn verify(events: &[StoredEvent], expected_last: Option<&str>) -> Vec<ChainB
         breaks.push(ChainBreak {
             case_id,
             sequence: expected_sequence,
-            problem: "the case's last event is missing: events were removed from the end"
-                .to_string(),
+            problem: "the case's last event is missing: events were removed from the end".to_string(),
         });
     }
     breaks
@@ -145,11 +131,7 @@ mod tests {
     fn a_removed_event_is_reported() {
         let mut events = chain(&["a", "b", "c"]);
         events.remove(1);
-        assert!(
-            verify(&events, None)
-                .iter()
-                .any(|b| b.sequence == 3 && b.problem.contains("removed"))
-        );
+        assert!(verify(&events, None).iter().any(|b| b.sequence == 3 && b.problem.contains("removed")));
     }
 
     #[test]

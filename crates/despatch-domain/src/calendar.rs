@@ -66,11 +66,7 @@ pub enum Region {
 
 impl Region {
     /// Every region, in the order of the GOV.UK feed.
-    pub const ALL: [Region; 3] = [
-        Region::EnglandAndWales,
-        Region::Scotland,
-        Region::NorthernIreland,
-    ];
+    pub const ALL: [Region; 3] = [Region::EnglandAndWales, Region::Scotland, Region::NorthernIreland];
 
     /// The GOV.UK feed key of this region, e.g. `england-and-wales`.
     pub const fn key(self) -> &'static str {

@@ -100,10 +100,7 @@ pub struct Clock {
 impl Clock {
     /// Total working days of extension granted.
     pub fn extension_days(&self) -> u32 {
-        self.extensions
-            .iter()
-            .map(|extension| extension.working_days)
-            .sum()
+        self.extensions.iter().map(|extension| extension.working_days).sum()
     }
 
     /// Whether the clock is stopped now.
@@ -173,9 +170,7 @@ pub enum CorrespondentKind {
 impl CaseState {
     /// The primary correspondent.
     pub fn primary_correspondent(&self) -> Option<&Correspondent> {
-        self.correspondents
-            .iter()
-            .find(|correspondent| correspondent.primary)
+        self.correspondents.iter().find(|correspondent| correspondent.primary)
     }
 
     /// Whether the case is closed.

@@ -17,9 +17,7 @@ pub struct Actor {
 impl Actor {
     /// An actor with this user name.
     pub fn user(name: &str) -> Actor {
-        Actor {
-            user: name.to_string(),
-        }
+        Actor { user: name.to_string() }
     }
 }
 

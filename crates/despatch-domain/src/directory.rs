@@ -41,16 +41,12 @@ impl Directory {
 
     /// The team linked to a topic for a stage of a case type.
     pub fn topic_team(&self, case_type: &str, stage: &str, topic: &str) -> Option<&str> {
-        self.topic_links
-            .get(&(case_type.to_string(), stage.to_string(), topic.to_string()))
-            .map(String::as_str)
+        self.topic_links.get(&(case_type.to_string(), stage.to_string(), topic.to_string())).map(String::as_str)
     }
 
     /// Whether a user belongs to a team.
     pub fn is_member(&self, user: &str, team: &str) -> bool {
-        self.memberships
-            .get(user)
-            .is_some_and(|teams| teams.contains(team))
+        self.memberships.get(user).is_some_and(|teams| teams.contains(team))
     }
 
     /// Whether a user exists (belongs to at least one team).

@@ -208,12 +208,7 @@ impl EventKind {
     pub fn type_name(&self) -> String {
         serde_json::to_value(self)
             .ok()
-            .and_then(|value| {
-                value
-                    .get("type")
-                    .and_then(|t| t.as_str())
-                    .map(str::to_string)
-            })
+            .and_then(|value| value.get("type").and_then(|t| t.as_str()).map(str::to_string))
             .unwrap_or_default()
     }
 

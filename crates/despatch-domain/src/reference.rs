@@ -28,18 +28,11 @@ impl Reference {
     /// Builds a reference. `number` must be below 10,000,000 and `year` is the full year of
     /// creation (only its last two digits are printed).
     pub fn new(case_type: &str, number: u32, year: i32) -> Result<Reference, ReferenceError> {
-        let valid_type = (2..=5).contains(&case_type.len())
-            && case_type.chars().all(|c| c.is_ascii_alphanumeric());
+        let valid_type = (2..=5).contains(&case_type.len()) && case_type.chars().all(|c| c.is_ascii_alphanumeric());
         if !valid_type || number >= 10_000_000 {
-            return Err(ReferenceError {
-                text: format!("{case_type}/{number}/{year}"),
-            });
+            return Err(ReferenceError { text: format!("{case_type}/{number}/{year}") });
         }
-        Ok(Reference {
-            case_type: case_type.to_ascii_uppercase(),
-            number,
-            year: year.rem_euclid(100) as u16,
-        })
+        Ok(Reference { case_type: case_type.to_ascii_uppercase(), number, year: year.rem_euclid(100) as u16 })
     }
 
     /// The case-type code.
@@ -64,9 +57,7 @@ impl FromStr for Reference {
 
     /// Accepts 2–5 letters or digits, `/`, 7 digits, `/`, 2 digits (HOCS's lookup pattern).
     fn from_str(text: &str) -> Result<Reference, ReferenceError> {
-        let error = || ReferenceError {
-            text: text.to_string(),
-        };
+        let error = || ReferenceError { text: text.to_string() };
         let mut parts = text.trim().split('/');
         let (Some(case_type), Some(number), Some(year), None) =
             (parts.next(), parts.next(), parts.next(), parts.next())
@@ -74,9 +65,7 @@ impl FromStr for Reference {
             return Err(error());
         };
         let digits = |s: &str, n: usize| s.len() == n && s.chars().all(|c| c.is_ascii_digit());
-        if !(2..=5).contains(&case_type.len())
-            || !case_type.chars().all(|c| c.is_ascii_alphanumeric())
-        {
+        if !(2..=5).contains(&case_type.len()) || !case_type.chars().all(|c| c.is_ascii_alphanumeric()) {
             return Err(error());
         }
         if !digits(number, 7) || !digits(year, 2) {
@@ -116,23 +105,14 @@ mod tests {
     #[test]
     fn a_printed_reference_reads_back_as_the_same_reference() {
         let reference: Reference = "MIN/0017733/18".parse().expect("valid");
-        assert_eq!(
-            reference,
-            Reference::new("MIN", 17733, 2018).expect("valid")
-        );
+        assert_eq!(reference, Reference::new("MIN", 17733, 2018).expect("valid"));
     }
 
     #[test]
     fn malformed_references_are_refused() {
-        for text in [
-            "",
-            "MIN",
-            "MIN/17733/18",
-            "MIN/0017733/2018",
-            "M/0017733/18",
-            "MIN/00177a3/18",
-            "MIN/0017733/18/1",
-        ] {
+        for text in
+            ["", "MIN", "MIN/17733/18", "MIN/0017733/2018", "M/0017733/18", "MIN/00177a3/18", "MIN/0017733/18/1"]
+        {
             assert!(text.parse::<Reference>().is_err(), "{text} accepted");
         }
     }

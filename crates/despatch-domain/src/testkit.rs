@@ -90,127 +90,50 @@ pub const CASE_TYPES: [&str; 3] = ["MIN", "TRO", "DTEN"];
 pub fn demo_directory() -> Directory {
     let mut directory = Directory::default();
     let teams: [(&str, &str, &str, bool); 9] = [
-        (
-            PERFORMANCE_AND_PROCESS,
-            "Performance and Process Team",
-            "DCU",
-            true,
-        ),
-        (
-            DCU_CENTRAL_DRAFTING,
-            "Direct Communications Unit Central Drafting Team",
-            "DCU",
-            true,
-        ),
+        (PERFORMANCE_AND_PROCESS, "Performance and Process Team", "DCU", true),
+        (DCU_CENTRAL_DRAFTING, "Direct Communications Unit Central Drafting Team", "DCU", true),
         (TRANSFERS_AND_NO10, "Transfers & No10 Team", "DCU", true),
-        (
-            HOME_SECRETARY_OFFICE,
-            "Home Secretary",
-            "PRIVATE_OFFICE",
-            true,
-        ),
-        (
-            IMMIGRATION_MINISTER_OFFICE,
-            "Minister of State for Immigration",
-            "PRIVATE_OFFICE",
-            true,
-        ),
-        (
-            POLICING_MINISTER_OFFICE,
-            "Minister of State for Policing and Fire Service",
-            "PRIVATE_OFFICE",
-            true,
-        ),
-        (
-            IMMIGRATION_DRAFTING,
-            "Asylum and Immigration Policy Team",
-            "POLICY",
-            true,
-        ),
+        (HOME_SECRETARY_OFFICE, "Home Secretary", "PRIVATE_OFFICE", true),
+        (IMMIGRATION_MINISTER_OFFICE, "Minister of State for Immigration", "PRIVATE_OFFICE", true),
+        (POLICING_MINISTER_OFFICE, "Minister of State for Policing and Fire Service", "PRIVATE_OFFICE", true),
+        (IMMIGRATION_DRAFTING, "Asylum and Immigration Policy Team", "POLICY", true),
         (POLICING_DRAFTING, "Policing Policy Team", "POLICY", true),
-        (
-            ARCHIVED_DRAFTING,
-            "Archived Drafting Team (disbanded)",
-            "POLICY",
-            false,
-        ),
+        (ARCHIVED_DRAFTING, "Archived Drafting Team (disbanded)", "POLICY", false),
     ];
     for (code, name, unit, active) in teams {
         directory.teams.insert(
             code.to_string(),
-            Team {
-                code: code.to_string(),
-                name: name.to_string(),
-                unit: unit.to_string(),
-                active,
-            },
+            Team { code: code.to_string(), name: name.to_string(), unit: unit.to_string(), active },
         );
     }
     let topics = [
         // (topic, drafting team, private office)
-        (
-            TOPIC_ASYLUM_SUPPORT,
-            IMMIGRATION_DRAFTING,
-            IMMIGRATION_MINISTER_OFFICE,
-        ),
-        (
-            TOPIC_POLICE_FUNDING,
-            POLICING_DRAFTING,
-            HOME_SECRETARY_OFFICE,
-        ),
-        (
-            TOPIC_CHILD_SAFEGUARDING,
-            POLICING_DRAFTING,
-            POLICING_MINISTER_OFFICE,
-        ),
-        (
-            TOPIC_LEGACY_CASEWORK,
-            ARCHIVED_DRAFTING,
-            IMMIGRATION_MINISTER_OFFICE,
-        ),
+        (TOPIC_ASYLUM_SUPPORT, IMMIGRATION_DRAFTING, IMMIGRATION_MINISTER_OFFICE),
+        (TOPIC_POLICE_FUNDING, POLICING_DRAFTING, HOME_SECRETARY_OFFICE),
+        (TOPIC_CHILD_SAFEGUARDING, POLICING_DRAFTING, POLICING_MINISTER_OFFICE),
+        (TOPIC_LEGACY_CASEWORK, ARCHIVED_DRAFTING, IMMIGRATION_MINISTER_OFFICE),
     ];
     for (topic, drafting, private_office) in topics {
         directory.topics.insert(topic.to_string());
         for case_type in CASE_TYPES {
             let link = |stage: &str| (case_type.to_string(), stage.to_string(), topic.to_string());
-            directory
-                .topic_links
-                .insert(link("INITIAL_DRAFT"), drafting.to_string());
+            directory.topic_links.insert(link("INITIAL_DRAFT"), drafting.to_string());
             // TRO has no private office stage.
             if case_type != "TRO" {
-                directory
-                    .topic_links
-                    .insert(link("PRIVATE_OFFICE"), private_office.to_string());
+                directory.topic_links.insert(link("PRIVATE_OFFICE"), private_office.to_string());
             }
         }
     }
     let memberships: [(&str, &[&str]); 10] = [
-        (
-            CASEWORKER,
-            &[
-                PERFORMANCE_AND_PROCESS,
-                DCU_CENTRAL_DRAFTING,
-                TRANSFERS_AND_NO10,
-            ],
-        ),
+        (CASEWORKER, &[PERFORMANCE_AND_PROCESS, DCU_CENTRAL_DRAFTING, TRANSFERS_AND_NO10]),
         (CENTRAL_DRAFTER, &[DCU_CENTRAL_DRAFTING]),
         (IMMIGRATION_DRAFTER, &[IMMIGRATION_DRAFTING]),
         (POLICING_DRAFTER, &[POLICING_DRAFTING]),
-        (
-            QA_OFFICER,
-            &[
-                DCU_CENTRAL_DRAFTING,
-                IMMIGRATION_DRAFTING,
-                POLICING_DRAFTING,
-            ],
-        ),
+        (QA_OFFICER, &[DCU_CENTRAL_DRAFTING, IMMIGRATION_DRAFTING, POLICING_DRAFTING]),
         (HOME_SECRETARY_PO, &[HOME_SECRETARY_OFFICE]),
         (IMMIGRATION_MINISTER_PO, &[IMMIGRATION_MINISTER_OFFICE]),
         (POLICING_MINISTER_PO, &[POLICING_MINISTER_OFFICE]),
-        (
-            DESPATCH_OFFICER,
-            &[PERFORMANCE_AND_PROCESS, TRANSFERS_AND_NO10],
-        ),
+        (DESPATCH_OFFICER, &[PERFORMANCE_AND_PROCESS, TRANSFERS_AND_NO10]),
         (ARCHIVED_DRAFTER, &[ARCHIVED_DRAFTING]),
     ];
     for (user, teams) in memberships {
@@ -226,8 +149,7 @@ pub fn demo_directory() -> Directory {
 ///
 /// If the embedded definitions or bank holidays are broken, which the test suite rules out.
 pub fn demo_world() -> World {
-    let definitions =
-        Definitions::embedded().unwrap_or_else(|errors| panic!("embedded definitions: {errors}"));
+    let definitions = Definitions::embedded().unwrap_or_else(|errors| panic!("embedded definitions: {errors}"));
     World::new(definitions, BankHolidays::embedded(), demo_directory())
         .unwrap_or_else(|error| panic!("embedded bank holidays: {error}"))
 }
@@ -238,8 +160,7 @@ pub fn demo_world() -> World {
 ///
 /// If the date does not exist (a mistake in a fixture).
 pub fn date(year: i32, month: u32, day: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(year, month, day)
-        .unwrap_or_else(|| panic!("no such date {year}-{month}-{day}"))
+    NaiveDate::from_ymd_opt(year, month, day).unwrap_or_else(|| panic!("no such date {year}-{month}-{day}"))
 }
 
 /// An instant: `hour:minute` UTC on a date (in November and December that is also London time).
@@ -248,9 +169,7 @@ pub fn date(year: i32, month: u32, day: u32) -> NaiveDate {
 ///
 /// If the time does not exist (a mistake in a fixture).
 pub fn at(day: NaiveDate, hour: u32, minute: u32) -> DateTime<Utc> {
-    let time = day
-        .and_hms_opt(hour, minute, 0)
-        .unwrap_or_else(|| panic!("no such time {hour}:{minute}"));
+    let time = day.and_hms_opt(hour, minute, 0).unwrap_or_else(|| panic!("no such time {hour}:{minute}"));
     Utc.from_utc_datetime(&time)
 }
 
@@ -347,19 +266,12 @@ pub struct Scenario {
 impl Scenario {
     /// The stage the case ends at (`None` when closed).
     pub fn final_stage(&self) -> Option<&'static str> {
-        if self.expect_closed {
-            None
-        } else {
-            self.expected_path.last().copied()
-        }
+        if self.expect_closed { None } else { self.expected_path.last().copied() }
     }
 
     /// How many `CompleteStage` commands the scenario issues.
     pub fn completions(&self) -> usize {
-        self.steps
-            .iter()
-            .filter(|step| matches!(step.command, Command::CompleteStage { .. }))
-            .count()
+        self.steps.iter().filter(|step| matches!(step.command, Command::CompleteStage { .. })).count()
     }
 }
 
@@ -397,29 +309,12 @@ pub fn scenario_reference(case_type: &str, index: usize) -> Reference {
 }
 
 /// Opens the scenario's case and applies every step through the pure engine.
-pub fn replay(
-    scenario: &Scenario,
-    world: &World,
-    id: i64,
-    reference: Reference,
-) -> Result<Replay, ReplayError> {
+pub fn replay(scenario: &Scenario, world: &World, id: i64, reference: Reference) -> Result<Replay, ReplayError> {
     let refused = |step: usize, command: &'static str| {
-        move |error: CommandError| ReplayError {
-            scenario: scenario.name,
-            step,
-            command,
-            error,
-        }
+        move |error: CommandError| ReplayError { scenario: scenario.name, step, command, error }
     };
-    let opened = engine::open_case(
-        &scenario.new_case,
-        id,
-        reference,
-        &scenario.opened_by,
-        world,
-        scenario.opened_at,
-    )
-    .map_err(refused(0, "open case"))?;
+    let opened = engine::open_case(&scenario.new_case, id, reference, &scenario.opened_by, world, scenario.opened_at)
+        .map_err(refused(0, "open case"))?;
     let mut state = opened.state;
     let mut events = opened.events;
     for (index, step) in scenario.steps.iter().enumerate() {
@@ -472,10 +367,7 @@ pub fn dten_dispatch_deadline() -> NaiveDate {
 }
 
 fn table(entries: &[(&'static str, NaiveDate)]) -> Deadlines {
-    entries
-        .iter()
-        .map(|(stage, deadline)| (*stage, Some(*deadline)))
-        .collect()
+    entries.iter().map(|(stage, deadline)| (*stage, Some(*deadline))).collect()
 }
 
 /// MIN, a minister or director signs: 2/2/10/10/19/19/20, case 20.
@@ -573,14 +465,9 @@ fn change(text: &'static str) -> Note {
 fn user_for(stage: &str, team: &str) -> &'static str {
     match (stage, team) {
         ("QA_RESPONSE", _) => QA_OFFICER,
-        ("DISPATCH" | "COPY_NUMBER_TEN", PERFORMANCE_AND_PROCESS | TRANSFERS_AND_NO10) => {
-            DESPATCH_OFFICER
-        }
+        ("DISPATCH" | "COPY_NUMBER_TEN", PERFORMANCE_AND_PROCESS | TRANSFERS_AND_NO10) => DESPATCH_OFFICER,
         (_, PERFORMANCE_AND_PROCESS | TRANSFERS_AND_NO10) => CASEWORKER,
-        (
-            "MARKUP" | "TRANSFER_CONFIRMATION" | "NO_REPLY_NEEDED_CONFIRMATION",
-            DCU_CENTRAL_DRAFTING,
-        ) => CASEWORKER,
+        ("MARKUP" | "TRANSFER_CONFIRMATION" | "NO_REPLY_NEEDED_CONFIRMATION", DCU_CENTRAL_DRAFTING) => CASEWORKER,
         (_, DCU_CENTRAL_DRAFTING) => CENTRAL_DRAFTER,
         (_, IMMIGRATION_DRAFTING) => IMMIGRATION_DRAFTER,
         (_, POLICING_DRAFTING) => POLICING_DRAFTER,
@@ -617,11 +504,7 @@ impl Builder {
                 new_case,
                 steps: Vec::new(),
                 expected_path: vec![stage],
-                expected_visits: vec![Visit {
-                    stage,
-                    team,
-                    deadline,
-                }],
+                expected_visits: vec![Visit { stage, team, deadline }],
                 expect_closed: false,
                 expected_case_deadline: None,
                 expected_schedule: schedule,
@@ -661,14 +544,8 @@ impl Builder {
 
     fn dten(name: &'static str) -> Builder {
         // No deadline until Data Input types it in.
-        Builder::new(
-            name,
-            new_case("DTEN"),
-            ("DATA_INPUT", TRANSFERS_AND_NO10, None),
-            dten_typed(),
-            "number-ten",
-        )
-        .case_deadline(Some(dten_dispatch_deadline()))
+        Builder::new(name, new_case("DTEN"), ("DATA_INPUT", TRANSFERS_AND_NO10, None), dten_typed(), "number-ten")
+            .case_deadline(Some(dten_dispatch_deadline()))
     }
 
     fn case_deadline(mut self, deadline: Option<NaiveDate>) -> Builder {
@@ -685,12 +562,7 @@ impl Builder {
 
     /// Stage deadlines of later visits follow `deadlines`, and the case ends on `schedule` with
     /// `case_deadline` (after a change of private office, say).
-    fn schedule(
-        &mut self,
-        deadlines: Deadlines,
-        schedule: &'static str,
-        case_deadline: NaiveDate,
-    ) -> &mut Builder {
+    fn schedule(&mut self, deadlines: Deadlines, schedule: &'static str, case_deadline: NaiveDate) -> &mut Builder {
         self.deadlines = deadlines;
         self.scenario.expected_schedule = schedule;
         self.scenario.expected_case_deadline = Some(case_deadline);
@@ -706,34 +578,17 @@ impl Builder {
     /// Any command, by `user`.
     fn command(&mut self, user: &str, command: Command) -> &mut Builder {
         let at = self.next_instant();
-        self.scenario.steps.push(Step {
-            actor: Actor::user(user),
-            command,
-            at,
-        });
+        self.scenario.steps.push(Step { actor: Actor::user(user), command, at });
         self
     }
 
     /// Completes the current stage (allocating it to its natural user) and says where it leads.
-    fn complete(
-        &mut self,
-        stage: &'static str,
-        fields: &[(&str, &str)],
-        note: Note,
-        then: Then,
-    ) -> &mut Builder {
+    fn complete(&mut self, stage: &'static str, fields: &[(&str, &str)], note: Note, then: Then) -> &mut Builder {
         let Some((current, team)) = self.current else {
             panic!("{}: {stage} after the case closed", self.scenario.name)
         };
-        assert_eq!(
-            current, stage,
-            "{}: the scenario expects the case at {current}",
-            self.scenario.name
-        );
-        let fields = fields
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
+        assert_eq!(current, stage, "{}: the scenario expects the case at {current}", self.scenario.name);
+        let fields = fields.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         let command = Command::CompleteStage {
             stage: stage.to_string(),
             fields,
@@ -748,11 +603,7 @@ impl Builder {
             To(stage, team) => {
                 let deadline = self.deadlines.get(stage).copied().flatten();
                 self.scenario.expected_path.push(stage);
-                self.scenario.expected_visits.push(Visit {
-                    stage,
-                    team,
-                    deadline,
-                });
+                self.scenario.expected_visits.push(Visit { stage, team, deadline });
                 self.current = Some((stage, team));
             }
             Closed => {
@@ -812,10 +663,7 @@ const DTEN_DATA_INPUT: [(&str, &str); 4] = [
 
 const PR_ASYLUM: [(&str, &str); 2] = [("MarkupDecision", "PR"), ("Topic", TOPIC_ASYLUM_SUPPORT)];
 const FAQ_ASYLUM: [(&str, &str); 2] = [("MarkupDecision", "FAQ"), ("Topic", TOPIC_ASYLUM_SUPPORT)];
-const OGD: [(&str, &str); 2] = [
-    ("MarkupDecision", "OGD"),
-    ("OGDDept", "Ministry of Justice"),
-];
+const OGD: [(&str, &str); 2] = [("MarkupDecision", "OGD"), ("OGDDept", "Ministry of Justice")];
 const NRN: [(&str, &str); 1] = [("MarkupDecision", "NRN")];
 const REJ: [(&str, &str); 1] = [("MarkupDecision", "REJ")];
 
@@ -839,21 +687,12 @@ const LETTER_OFFLINE_QA: [(&str, &str); 5] = [
     ("OfflineQaUser", QA_OFFICER),
 ];
 const DRAFT_REJECT: [(&str, &str); 1] = [("InitialDraftDecision", "REJECT")];
-const PHONE_THEN_ANOTHER: [(&str, &str); 3] = [
-    ("InitialDraftDecision", "ACCEPT"),
-    ("ResponseChannel", "PHONE"),
-    ("ReturnToResponseChannelDecision", "TRUE"),
-];
-const PHONE_ONLY: [(&str, &str); 3] = [
-    ("InitialDraftDecision", "ACCEPT"),
-    ("ResponseChannel", "PHONE"),
-    ("ReturnToResponseChannelDecision", "FALSE"),
-];
-const DTEN_DRAFT_ONLINE_QA: [(&str, &str); 3] = [
-    ("InitialDraftDecision", "ACCEPT"),
-    ("DraftDocuments", "draft-1"),
-    ("OfflineQA", "FALSE"),
-];
+const PHONE_THEN_ANOTHER: [(&str, &str); 3] =
+    [("InitialDraftDecision", "ACCEPT"), ("ResponseChannel", "PHONE"), ("ReturnToResponseChannelDecision", "TRUE")];
+const PHONE_ONLY: [(&str, &str); 3] =
+    [("InitialDraftDecision", "ACCEPT"), ("ResponseChannel", "PHONE"), ("ReturnToResponseChannelDecision", "FALSE")];
+const DTEN_DRAFT_ONLINE_QA: [(&str, &str); 3] =
+    [("InitialDraftDecision", "ACCEPT"), ("DraftDocuments", "draft-1"), ("OfflineQA", "FALSE")];
 const DTEN_DRAFT_OFFLINE_QA: [(&str, &str); 4] = [
     ("InitialDraftDecision", "ACCEPT"),
     ("DraftDocuments", "draft-1"),
@@ -862,20 +701,14 @@ const DTEN_DRAFT_OFFLINE_QA: [(&str, &str); 4] = [
 ];
 
 const QA_ACCEPT: [(&str, &str); 1] = [("QAResponseDecision", "ACCEPT")];
-const QA_MODIFY: [(&str, &str); 2] = [
-    ("QAResponseDecision", "MODIFY"),
-    ("DraftDocuments", "draft-2"),
-];
+const QA_MODIFY: [(&str, &str); 2] = [("QAResponseDecision", "MODIFY"), ("DraftDocuments", "draft-2")];
 const QA_REJECT: [(&str, &str); 1] = [("QAResponseDecision", "REJECT")];
 const PO_ACCEPT: [(&str, &str); 1] = [("PrivateOfficeDecision", "ACCEPT")];
 const PO_REJECT: [(&str, &str); 1] = [("PrivateOfficeDecision", "REJECT")];
 const SIGNED_WET: [(&str, &str); 1] = [("MinisterSignOffDecision", "ACCEPT_WET")];
 const SIGNED_DIGITAL: [(&str, &str); 1] = [("MinisterSignOffDecision", "ACCEPT_DIGITAL")];
 const DISPATCH_ACCEPT: [(&str, &str); 1] = [("DispatchDecision", "ACCEPT")];
-const TRO_DISPATCH_ACCEPT: [(&str, &str); 2] = [
-    ("DispatchDecision", "ACCEPT"),
-    ("ConfirmEmailedDCU", "TRUE"),
-];
+const TRO_DISPATCH_ACCEPT: [(&str, &str); 2] = [("DispatchDecision", "ACCEPT"), ("ConfirmEmailedDCU", "TRUE")];
 const DISPATCH_REJECT: [(&str, &str); 1] = [("DispatchDecision", "REJECT")];
 const TRANSFER_ACCEPT: [(&str, &str); 1] = [("TransferConfirmation", "ACCEPT")];
 const TRANSFER_REJECT: [(&str, &str); 1] = [("TransferConfirmation", "REJECT")];
@@ -905,288 +738,133 @@ pub fn scenarios() -> Vec<Scenario> {
 /// MIN up to Private Office with a policy response on asylum support (immigration drafts and
 /// signs), online QA approved.
 fn min_to_private_office(s: &mut Builder, copy_number_ten: &'static str) {
-    s.complete(
-        DI,
-        &min_data_input(copy_number_ten),
-        None,
-        To(MK, DCU_CENTRAL_DRAFTING),
-    )
-    .complete(MK, &PR_ASYLUM, None, To(ID, IMMIGRATION_DRAFTING))
-    .complete(ID, &LETTER_ONLINE_QA, None, To(QA, IMMIGRATION_DRAFTING))
-    .complete(QA, &QA_ACCEPT, None, To(PO, IMMIGRATION_MINISTER_OFFICE));
+    s.complete(DI, &min_data_input(copy_number_ten), None, To(MK, DCU_CENTRAL_DRAFTING))
+        .complete(MK, &PR_ASYLUM, None, To(ID, IMMIGRATION_DRAFTING))
+        .complete(ID, &LETTER_ONLINE_QA, None, To(QA, IMMIGRATION_DRAFTING))
+        .complete(QA, &QA_ACCEPT, None, To(PO, IMMIGRATION_MINISTER_OFFICE));
 }
 
 fn min_scenarios() -> Vec<Scenario> {
     let mut scenarios = Vec::new();
 
-    let mut s =
-        Builder::min("MIN: a policy response signed with a wet signature is despatched on time");
+    let mut s = Builder::min("MIN: a policy response signed with a wet signature is despatched on time");
     min_to_private_office(&mut s, "FALSE");
     s.complete(PO, &PO_ACCEPT, None, To(MSO, IMMIGRATION_MINISTER_OFFICE))
         .complete(MSO, &SIGNED_WET, None, To(DSP, PERFORMANCE_AND_PROCESS))
         .on(date(2018, 12, 10))
         .complete(DSP, &DISPATCH_ACCEPT, None, Closed)
         .despatched(0)
-        .expect_data(&[
-            ("DraftCount", "1"),
-            ("QAOnlineCount", "1"),
-            ("MarkupDecision", "PR"),
-        ]);
+        .expect_data(&[("DraftCount", "1"), ("QAOnlineCount", "1"), ("MarkupDecision", "PR")]);
     scenarios.push(s.build());
 
     // MIN/0017733/18: received 14 Nov 2018, due 12 Dec, replied 21 Dec, seven working days late.
     let mut s = Builder::min(
         "MIN: an FAQ response is drafted centrally, signed digitally, despatched seven working days late and copied to Number 10",
     );
-    s.complete(
-        DI,
-        &min_data_input("TRUE"),
-        None,
-        To(MK, DCU_CENTRAL_DRAFTING),
-    )
-    .complete(MK, &FAQ_ASYLUM, None, To(ID, DCU_CENTRAL_DRAFTING))
-    .complete(ID, &EMAIL_ONLINE_QA, None, To(QA, DCU_CENTRAL_DRAFTING))
-    .complete(QA, &QA_MODIFY, None, To(PO, IMMIGRATION_MINISTER_OFFICE))
-    .complete(PO, &PO_ACCEPT, None, To(MSO, IMMIGRATION_MINISTER_OFFICE))
-    .complete(MSO, &SIGNED_DIGITAL, None, To(DSP, PERFORMANCE_AND_PROCESS))
-    .on(date(2018, 12, 21))
-    .complete(DSP, &DISPATCH_ACCEPT, None, To(NO10, TRANSFERS_AND_NO10))
-    .despatched(7)
-    .on(date(2018, 12, 24))
-    .complete(NO10, &[], None, Closed)
-    .expect_data(&[("DraftDocuments", "draft-2"), ("MarkupDecision", "FAQ")]);
+    s.complete(DI, &min_data_input("TRUE"), None, To(MK, DCU_CENTRAL_DRAFTING))
+        .complete(MK, &FAQ_ASYLUM, None, To(ID, DCU_CENTRAL_DRAFTING))
+        .complete(ID, &EMAIL_ONLINE_QA, None, To(QA, DCU_CENTRAL_DRAFTING))
+        .complete(QA, &QA_MODIFY, None, To(PO, IMMIGRATION_MINISTER_OFFICE))
+        .complete(PO, &PO_ACCEPT, None, To(MSO, IMMIGRATION_MINISTER_OFFICE))
+        .complete(MSO, &SIGNED_DIGITAL, None, To(DSP, PERFORMANCE_AND_PROCESS))
+        .on(date(2018, 12, 21))
+        .complete(DSP, &DISPATCH_ACCEPT, None, To(NO10, TRANSFERS_AND_NO10))
+        .despatched(7)
+        .on(date(2018, 12, 24))
+        .complete(NO10, &[], None, Closed)
+        .expect_data(&[("DraftDocuments", "draft-2"), ("MarkupDecision", "FAQ")]);
     scenarios.push(s.build());
 
-    let mut s =
-        Builder::min("MIN: a referral to another department closes when the transfer is confirmed");
-    s.complete(
-        DI,
-        &min_data_input("FALSE"),
-        None,
-        To(MK, DCU_CENTRAL_DRAFTING),
-    )
-    .complete(
-        MK,
-        &OGD,
-        allocate("This is a matter for the Ministry of Justice"),
-        To(TC, DCU_CENTRAL_DRAFTING),
-    )
-    .complete(TC, &TRANSFER_ACCEPT, None, Closed)
-    .expect_data(&[("OGDDept", "Ministry of Justice")]);
+    let mut s = Builder::min("MIN: a referral to another department closes when the transfer is confirmed");
+    s.complete(DI, &min_data_input("FALSE"), None, To(MK, DCU_CENTRAL_DRAFTING))
+        .complete(MK, &OGD, allocate("This is a matter for the Ministry of Justice"), To(TC, DCU_CENTRAL_DRAFTING))
+        .complete(TC, &TRANSFER_ACCEPT, None, Closed)
+        .expect_data(&[("OGDDept", "Ministry of Justice")]);
     scenarios.push(s.build());
 
-    let mut s = Builder::min(
-        "MIN: a rejected transfer goes back to markup, which asks for a policy response",
-    );
-    s.complete(
-        DI,
-        &min_data_input("FALSE"),
-        None,
-        To(MK, DCU_CENTRAL_DRAFTING),
-    )
-    .complete(
-        MK,
-        &OGD,
-        allocate("This is a matter for the Ministry of Justice"),
-        To(TC, DCU_CENTRAL_DRAFTING),
-    )
-    .complete(
-        TC,
-        &TRANSFER_REJECT,
-        reject("The Ministry of Justice declined it"),
-        To(MK, DCU_CENTRAL_DRAFTING),
-    )
-    .complete(MK, &PR_ASYLUM, None, To(ID, IMMIGRATION_DRAFTING));
+    let mut s = Builder::min("MIN: a rejected transfer goes back to markup, which asks for a policy response");
+    s.complete(DI, &min_data_input("FALSE"), None, To(MK, DCU_CENTRAL_DRAFTING))
+        .complete(MK, &OGD, allocate("This is a matter for the Ministry of Justice"), To(TC, DCU_CENTRAL_DRAFTING))
+        .complete(TC, &TRANSFER_REJECT, reject("The Ministry of Justice declined it"), To(MK, DCU_CENTRAL_DRAFTING))
+        .complete(MK, &PR_ASYLUM, None, To(ID, IMMIGRATION_DRAFTING));
     scenarios.push(s.build());
 
     let mut s = Builder::min("MIN: no response needed closes the case when confirmed");
-    s.complete(
-        DI,
-        &min_data_input("FALSE"),
-        None,
-        To(MK, DCU_CENTRAL_DRAFTING),
-    )
-    .complete(
-        MK,
-        &NRN,
-        allocate("A duplicate of a letter already answered"),
-        To(NRC, DCU_CENTRAL_DRAFTING),
-    )
-    .complete(NRC, &NRN_ACCEPT, None, Closed);
-    scenarios.push(s.build());
-
-    let mut s = Builder::min(
-        "MIN: a rejected no-response-needed goes back to markup, which refers it to another department",
-    );
-    s.complete(
-        DI,
-        &min_data_input("FALSE"),
-        None,
-        To(MK, DCU_CENTRAL_DRAFTING),
-    )
-    .complete(
-        MK,
-        &NRN,
-        allocate("A duplicate"),
-        To(NRC, DCU_CENTRAL_DRAFTING),
-    )
-    .complete(
-        NRC,
-        &NRN_REJECT,
-        reject("It raises a new point"),
-        To(MK, DCU_CENTRAL_DRAFTING),
-    )
-    .complete(
-        MK,
-        &OGD,
-        allocate("For the Ministry of Justice"),
-        To(TC, DCU_CENTRAL_DRAFTING),
-    )
-    .complete(TC, &TRANSFER_ACCEPT, None, Closed);
+    s.complete(DI, &min_data_input("FALSE"), None, To(MK, DCU_CENTRAL_DRAFTING))
+        .complete(MK, &NRN, allocate("A duplicate of a letter already answered"), To(NRC, DCU_CENTRAL_DRAFTING))
+        .complete(NRC, &NRN_ACCEPT, None, Closed);
     scenarios.push(s.build());
 
     let mut s =
-        Builder::min("MIN: markup rejects the case to Data Input, which sends it back to markup");
-    s.complete(
-        DI,
-        &min_data_input("FALSE"),
-        None,
-        To(MK, DCU_CENTRAL_DRAFTING),
-    )
-    .complete(
-        MK,
-        &REJ,
-        reject("The correspondent's address is missing"),
-        To(DI, PERFORMANCE_AND_PROCESS),
-    )
-    .complete(
-        DI,
-        &min_data_input("FALSE"),
-        None,
-        To(MK, DCU_CENTRAL_DRAFTING),
-    )
-    .complete(
-        MK,
-        &NRN,
-        allocate("Already answered"),
-        To(NRC, DCU_CENTRAL_DRAFTING),
-    )
-    .complete(NRC, &NRN_ACCEPT, None, Closed);
+        Builder::min("MIN: a rejected no-response-needed goes back to markup, which refers it to another department");
+    s.complete(DI, &min_data_input("FALSE"), None, To(MK, DCU_CENTRAL_DRAFTING))
+        .complete(MK, &NRN, allocate("A duplicate"), To(NRC, DCU_CENTRAL_DRAFTING))
+        .complete(NRC, &NRN_REJECT, reject("It raises a new point"), To(MK, DCU_CENTRAL_DRAFTING))
+        .complete(MK, &OGD, allocate("For the Ministry of Justice"), To(TC, DCU_CENTRAL_DRAFTING))
+        .complete(TC, &TRANSFER_ACCEPT, None, Closed);
+    scenarios.push(s.build());
+
+    let mut s = Builder::min("MIN: markup rejects the case to Data Input, which sends it back to markup");
+    s.complete(DI, &min_data_input("FALSE"), None, To(MK, DCU_CENTRAL_DRAFTING))
+        .complete(MK, &REJ, reject("The correspondent's address is missing"), To(DI, PERFORMANCE_AND_PROCESS))
+        .complete(DI, &min_data_input("FALSE"), None, To(MK, DCU_CENTRAL_DRAFTING))
+        .complete(MK, &NRN, allocate("Already answered"), To(NRC, DCU_CENTRAL_DRAFTING))
+        .complete(NRC, &NRN_ACCEPT, None, Closed);
     scenarios.push(s.build());
 
     let mut s = Builder::min(
         "MIN: a drafting team that cannot answer returns the case to markup, which overrides the drafting team",
     );
-    s.complete(
-        DI,
-        &min_data_input("FALSE"),
-        None,
-        To(MK, DCU_CENTRAL_DRAFTING),
-    )
-    .complete(MK, &PR_ASYLUM, None, To(ID, IMMIGRATION_DRAFTING))
-    .complete(
-        ID,
-        &DRAFT_REJECT,
-        reject("This is about policing, not immigration"),
-        To(MK, DCU_CENTRAL_DRAFTING),
-    )
-    .complete(
-        MK,
-        &[
-            ("MarkupDecision", "PR"),
-            ("Topic", TOPIC_ASYLUM_SUPPORT),
-            ("OverrideDraftingTeam", POLICING_DRAFTING),
-        ],
-        None,
-        To(ID, POLICING_DRAFTING),
-    )
-    .complete(ID, &LETTER_ONLINE_QA, None, To(QA, POLICING_DRAFTING))
-    .expect_data(&[
-        ("DraftCount", "1"),
-        ("OverrideDraftingTeam", POLICING_DRAFTING),
-    ]);
+    s.complete(DI, &min_data_input("FALSE"), None, To(MK, DCU_CENTRAL_DRAFTING))
+        .complete(MK, &PR_ASYLUM, None, To(ID, IMMIGRATION_DRAFTING))
+        .complete(ID, &DRAFT_REJECT, reject("This is about policing, not immigration"), To(MK, DCU_CENTRAL_DRAFTING))
+        .complete(
+            MK,
+            &[("MarkupDecision", "PR"), ("Topic", TOPIC_ASYLUM_SUPPORT), ("OverrideDraftingTeam", POLICING_DRAFTING)],
+            None,
+            To(ID, POLICING_DRAFTING),
+        )
+        .complete(ID, &LETTER_ONLINE_QA, None, To(QA, POLICING_DRAFTING))
+        .expect_data(&[("DraftCount", "1"), ("OverrideDraftingTeam", POLICING_DRAFTING)]);
     scenarios.push(s.build());
 
-    let mut s = Builder::min(
-        "MIN: after a phone call the drafter chooses a letter, and offline QA skips QA Response",
-    );
-    s.complete(
-        DI,
-        &min_data_input("FALSE"),
-        None,
-        To(MK, DCU_CENTRAL_DRAFTING),
-    )
-    .complete(MK, &PR_ASYLUM, None, To(ID, IMMIGRATION_DRAFTING))
-    .complete(
-        ID,
-        &PHONE_THEN_ANOTHER,
-        phonecall("Spoke to the MP's office; they want a letter"),
-        To(ID, IMMIGRATION_DRAFTING),
-    )
-    .complete(
-        ID,
-        &LETTER_OFFLINE_QA,
-        None,
-        To(PO, IMMIGRATION_MINISTER_OFFICE),
-    )
-    .complete(PO, &PO_ACCEPT, None, To(MSO, IMMIGRATION_MINISTER_OFFICE))
-    .complete(MSO, &SIGNED_WET, None, To(DSP, PERFORMANCE_AND_PROCESS))
-    .on(date(2018, 12, 12))
-    .complete(DSP, &DISPATCH_ACCEPT, None, Closed)
-    .despatched(0)
-    .expect_data(&[
-        ("DraftCount", "1"),
-        ("OfflineQA", "TRUE"),
-        ("OfflineQaUser", QA_OFFICER),
-    ]);
+    let mut s = Builder::min("MIN: after a phone call the drafter chooses a letter, and offline QA skips QA Response");
+    s.complete(DI, &min_data_input("FALSE"), None, To(MK, DCU_CENTRAL_DRAFTING))
+        .complete(MK, &PR_ASYLUM, None, To(ID, IMMIGRATION_DRAFTING))
+        .complete(
+            ID,
+            &PHONE_THEN_ANOTHER,
+            phonecall("Spoke to the MP's office; they want a letter"),
+            To(ID, IMMIGRATION_DRAFTING),
+        )
+        .complete(ID, &LETTER_OFFLINE_QA, None, To(PO, IMMIGRATION_MINISTER_OFFICE))
+        .complete(PO, &PO_ACCEPT, None, To(MSO, IMMIGRATION_MINISTER_OFFICE))
+        .complete(MSO, &SIGNED_WET, None, To(DSP, PERFORMANCE_AND_PROCESS))
+        .on(date(2018, 12, 12))
+        .complete(DSP, &DISPATCH_ACCEPT, None, Closed)
+        .despatched(0)
+        .expect_data(&[("DraftCount", "1"), ("OfflineQA", "TRUE"), ("OfflineQaUser", QA_OFFICER)]);
     scenarios.push(s.build());
 
     let mut s = Builder::min("MIN: a case answered by phone closes without a despatched reply");
-    s.complete(
-        DI,
-        &min_data_input("FALSE"),
-        None,
-        To(MK, DCU_CENTRAL_DRAFTING),
-    )
-    .complete(MK, &PR_ASYLUM, None, To(ID, IMMIGRATION_DRAFTING))
-    .complete(
-        ID,
-        &PHONE_ONLY,
-        phonecall("Explained the policy to the MP by phone"),
-        Closed,
-    );
+    s.complete(DI, &min_data_input("FALSE"), None, To(MK, DCU_CENTRAL_DRAFTING))
+        .complete(MK, &PR_ASYLUM, None, To(ID, IMMIGRATION_DRAFTING))
+        .complete(ID, &PHONE_ONLY, phonecall("Explained the policy to the MP by phone"), Closed);
     scenarios.push(s.build());
 
     let mut s = Builder::min("MIN: QA returns the draft to the drafting team, which redrafts it");
-    s.complete(
-        DI,
-        &min_data_input("FALSE"),
-        None,
-        To(MK, DCU_CENTRAL_DRAFTING),
-    )
-    .complete(MK, &PR_ASYLUM, None, To(ID, IMMIGRATION_DRAFTING))
-    .complete(ID, &LETTER_ONLINE_QA, None, To(QA, IMMIGRATION_DRAFTING))
-    .complete(
-        QA,
-        &QA_REJECT,
-        reject("Answer the second question too"),
-        To(ID, IMMIGRATION_DRAFTING),
-    )
-    .complete(ID, &LETTER_ONLINE_QA, None, To(QA, IMMIGRATION_DRAFTING))
-    .complete(QA, &QA_ACCEPT, None, To(PO, IMMIGRATION_MINISTER_OFFICE))
-    .expect_data(&[("DraftCount", "2"), ("QAOnlineCount", "2")]);
+    s.complete(DI, &min_data_input("FALSE"), None, To(MK, DCU_CENTRAL_DRAFTING))
+        .complete(MK, &PR_ASYLUM, None, To(ID, IMMIGRATION_DRAFTING))
+        .complete(ID, &LETTER_ONLINE_QA, None, To(QA, IMMIGRATION_DRAFTING))
+        .complete(QA, &QA_REJECT, reject("Answer the second question too"), To(ID, IMMIGRATION_DRAFTING))
+        .complete(ID, &LETTER_ONLINE_QA, None, To(QA, IMMIGRATION_DRAFTING))
+        .complete(QA, &QA_ACCEPT, None, To(PO, IMMIGRATION_MINISTER_OFFICE))
+        .expect_data(&[("DraftCount", "2"), ("QAOnlineCount", "2")]);
     scenarios.push(s.build());
 
-    let mut s =
-        Builder::min("MIN: the private office rejects the draft, which goes back to initial draft");
+    let mut s = Builder::min("MIN: the private office rejects the draft, which goes back to initial draft");
     min_to_private_office(&mut s, "FALSE");
-    s.complete(
-        PO,
-        &PO_REJECT,
-        reject("The minister wants a warmer tone"),
-        To(ID, IMMIGRATION_DRAFTING),
-    )
-    .complete(
+    s.complete(PO, &PO_REJECT, reject("The minister wants a warmer tone"), To(ID, IMMIGRATION_DRAFTING)).complete(
         ID,
         &DRAFT_REJECT,
         reject("Not ours after all"),
@@ -1202,10 +880,7 @@ fn min_scenarios() -> Vec<Scenario> {
         .schedule(min_home_secretary(), "home-secretary", wd10())
         .complete(
             PO,
-            &[
-                ("PrivateOfficeDecision", "CHANGE"),
-                ("PrivateOfficeOverridePOTeam", HOME_SECRETARY_OFFICE),
-            ],
+            &[("PrivateOfficeDecision", "CHANGE"), ("PrivateOfficeOverridePOTeam", HOME_SECRETARY_OFFICE)],
             allocate("The Home Secretary will sign this one"),
             To(PO, HOME_SECRETARY_OFFICE),
         )
@@ -1220,74 +895,50 @@ fn min_scenarios() -> Vec<Scenario> {
     let mut s = Builder::min(
         "MIN: a markup override sends the case to the Home Secretary until the private office changes the topic",
     );
-    s.complete(
-        DI,
-        &min_data_input("FALSE"),
-        None,
-        To(MK, DCU_CENTRAL_DRAFTING),
-    )
-    .schedule(min_home_secretary(), "home-secretary", wd10())
-    .complete(
-        MK,
-        &[
-            ("MarkupDecision", "PR"),
-            ("Topic", TOPIC_ASYLUM_SUPPORT),
-            ("OverridePOTeam", HOME_SECRETARY_OFFICE),
-        ],
-        None,
-        To(ID, IMMIGRATION_DRAFTING),
-    )
-    .complete(ID, &LETTER_ONLINE_QA, None, To(QA, IMMIGRATION_DRAFTING))
-    .complete(QA, &QA_ACCEPT, None, To(PO, HOME_SECRETARY_OFFICE))
-    .schedule(min_minister(), "minister", wd20())
-    .complete(
-        PO,
-        &[
-            ("PrivateOfficeDecision", "TOPIC"),
-            ("Topic", TOPIC_CHILD_SAFEGUARDING),
-        ],
-        change("This is about child safeguarding"),
-        To(PO, POLICING_MINISTER_OFFICE),
-    )
-    .complete(PO, &PO_ACCEPT, None, To(MSO, POLICING_MINISTER_OFFICE));
+    s.complete(DI, &min_data_input("FALSE"), None, To(MK, DCU_CENTRAL_DRAFTING))
+        .schedule(min_home_secretary(), "home-secretary", wd10())
+        .complete(
+            MK,
+            &[("MarkupDecision", "PR"), ("Topic", TOPIC_ASYLUM_SUPPORT), ("OverridePOTeam", HOME_SECRETARY_OFFICE)],
+            None,
+            To(ID, IMMIGRATION_DRAFTING),
+        )
+        .complete(ID, &LETTER_ONLINE_QA, None, To(QA, IMMIGRATION_DRAFTING))
+        .complete(QA, &QA_ACCEPT, None, To(PO, HOME_SECRETARY_OFFICE))
+        .schedule(min_minister(), "minister", wd20())
+        .complete(
+            PO,
+            &[("PrivateOfficeDecision", "TOPIC"), ("Topic", TOPIC_CHILD_SAFEGUARDING)],
+            change("This is about child safeguarding"),
+            To(PO, POLICING_MINISTER_OFFICE),
+        )
+        .complete(PO, &PO_ACCEPT, None, To(MSO, POLICING_MINISTER_OFFICE));
     scenarios.push(s.build());
 
     let mut s = Builder::min(
         "MIN: a topic signed by the Home Secretary puts the case on the 7/7/9/9/10 schedule from markup and it is copied to Number 10",
     );
-    s.complete(
-        DI,
-        &min_data_input("TRUE"),
-        None,
-        To(MK, DCU_CENTRAL_DRAFTING),
-    )
-    .schedule(min_home_secretary(), "home-secretary", wd10())
-    .complete(
-        MK,
-        &[("MarkupDecision", "PR"), ("Topic", TOPIC_POLICE_FUNDING)],
-        None,
-        To(ID, POLICING_DRAFTING),
-    )
-    .complete(ID, &LETTER_ONLINE_QA, None, To(QA, POLICING_DRAFTING))
-    .complete(QA, &QA_ACCEPT, None, To(PO, HOME_SECRETARY_OFFICE))
-    .complete(PO, &PO_ACCEPT, None, To(MSO, HOME_SECRETARY_OFFICE))
-    .complete(MSO, &SIGNED_WET, None, To(DSP, PERFORMANCE_AND_PROCESS))
-    .on(date(2018, 11, 29))
-    .complete(DSP, &DISPATCH_ACCEPT, None, To(NO10, TRANSFERS_AND_NO10))
-    .despatched(1)
-    .complete(NO10, &[], None, Closed);
+    s.complete(DI, &min_data_input("TRUE"), None, To(MK, DCU_CENTRAL_DRAFTING))
+        .schedule(min_home_secretary(), "home-secretary", wd10())
+        .complete(MK, &[("MarkupDecision", "PR"), ("Topic", TOPIC_POLICE_FUNDING)], None, To(ID, POLICING_DRAFTING))
+        .complete(ID, &LETTER_ONLINE_QA, None, To(QA, POLICING_DRAFTING))
+        .complete(QA, &QA_ACCEPT, None, To(PO, HOME_SECRETARY_OFFICE))
+        .complete(PO, &PO_ACCEPT, None, To(MSO, HOME_SECRETARY_OFFICE))
+        .complete(MSO, &SIGNED_WET, None, To(DSP, PERFORMANCE_AND_PROCESS))
+        .on(date(2018, 11, 29))
+        .complete(DSP, &DISPATCH_ACCEPT, None, To(NO10, TRANSFERS_AND_NO10))
+        .despatched(1)
+        .complete(NO10, &[], None, Closed);
     scenarios.push(s.build());
 
-    let mut s =
-        Builder::min("MIN: the minister declines to sign, which returns the case to initial draft");
+    let mut s = Builder::min("MIN: the minister declines to sign, which returns the case to initial draft");
     min_to_private_office(&mut s, "FALSE");
-    s.complete(PO, &PO_ACCEPT, None, To(MSO, IMMIGRATION_MINISTER_OFFICE))
-        .complete(
-            MSO,
-            &[("MinisterSignOffDecision", "REJECT")],
-            reject("The minister wants the figures updated"),
-            To(ID, IMMIGRATION_DRAFTING),
-        );
+    s.complete(PO, &PO_ACCEPT, None, To(MSO, IMMIGRATION_MINISTER_OFFICE)).complete(
+        MSO,
+        &[("MinisterSignOffDecision", "REJECT")],
+        reject("The minister wants the figures updated"),
+        To(ID, IMMIGRATION_DRAFTING),
+    );
     scenarios.push(s.build());
 
     let mut s = Builder::min(
@@ -1317,186 +968,78 @@ fn min_scenarios() -> Vec<Scenario> {
 fn tro_scenarios() -> Vec<Scenario> {
     let mut scenarios = Vec::new();
 
-    let mut s = Builder::tro(
-        "TRO: a policy response is despatched by its drafting team, which confirms the email",
-    );
-    s.complete(
-        DI,
-        &tro_data_input("FALSE"),
-        None,
-        To(MK, DCU_CENTRAL_DRAFTING),
-    )
-    .complete(MK, &PR_ASYLUM, None, To(ID, IMMIGRATION_DRAFTING))
-    .complete(ID, &LETTER_ONLINE_QA, None, To(QA, IMMIGRATION_DRAFTING))
-    .complete(QA, &QA_ACCEPT, None, To(DSP, IMMIGRATION_DRAFTING))
-    .on(date(2018, 12, 3))
-    .complete(DSP, &TRO_DISPATCH_ACCEPT, None, Closed)
-    .despatched(0)
-    .expect_data(&[("ConfirmEmailedDCU", "TRUE")]);
+    let mut s = Builder::tro("TRO: a policy response is despatched by its drafting team, which confirms the email");
+    s.complete(DI, &tro_data_input("FALSE"), None, To(MK, DCU_CENTRAL_DRAFTING))
+        .complete(MK, &PR_ASYLUM, None, To(ID, IMMIGRATION_DRAFTING))
+        .complete(ID, &LETTER_ONLINE_QA, None, To(QA, IMMIGRATION_DRAFTING))
+        .complete(QA, &QA_ACCEPT, None, To(DSP, IMMIGRATION_DRAFTING))
+        .on(date(2018, 12, 3))
+        .complete(DSP, &TRO_DISPATCH_ACCEPT, None, Closed)
+        .despatched(0)
+        .expect_data(&[("ConfirmEmailedDCU", "TRUE")]);
     scenarios.push(s.build());
 
-    let mut s = Builder::tro(
-        "TRO: an FAQ response with offline QA goes straight to Dispatch and is copied to Number 10",
-    );
-    s.complete(
-        DI,
-        &tro_data_input("TRUE"),
-        None,
-        To(MK, DCU_CENTRAL_DRAFTING),
-    )
-    .complete(MK, &FAQ_ASYLUM, None, To(ID, DCU_CENTRAL_DRAFTING))
-    .complete(
-        ID,
-        &[
-            ("InitialDraftDecision", "ACCEPT"),
-            ("ResponseChannel", "EMAIL"),
-            ("OfflineQA", "TRUE"),
-            ("OfflineQaUser", QA_OFFICER),
-        ],
-        None,
-        To(DSP, DCU_CENTRAL_DRAFTING),
-    )
-    .on(date(2018, 12, 13))
-    .complete(
-        DSP,
-        &TRO_DISPATCH_ACCEPT,
-        None,
-        To(NO10, TRANSFERS_AND_NO10),
-    )
-    .despatched(1)
-    .complete(NO10, &[], None, Closed);
+    let mut s =
+        Builder::tro("TRO: an FAQ response with offline QA goes straight to Dispatch and is copied to Number 10");
+    s.complete(DI, &tro_data_input("TRUE"), None, To(MK, DCU_CENTRAL_DRAFTING))
+        .complete(MK, &FAQ_ASYLUM, None, To(ID, DCU_CENTRAL_DRAFTING))
+        .complete(
+            ID,
+            &[
+                ("InitialDraftDecision", "ACCEPT"),
+                ("ResponseChannel", "EMAIL"),
+                ("OfflineQA", "TRUE"),
+                ("OfflineQaUser", QA_OFFICER),
+            ],
+            None,
+            To(DSP, DCU_CENTRAL_DRAFTING),
+        )
+        .on(date(2018, 12, 13))
+        .complete(DSP, &TRO_DISPATCH_ACCEPT, None, To(NO10, TRANSFERS_AND_NO10))
+        .despatched(1)
+        .complete(NO10, &[], None, Closed);
     scenarios.push(s.build());
 
-    let mut s = Builder::tro(
-        "TRO: QA rejection, QA modification and a despatch rejection all return to initial draft",
-    );
-    s.complete(
-        DI,
-        &tro_data_input("FALSE"),
-        None,
-        To(MK, DCU_CENTRAL_DRAFTING),
-    )
-    .complete(MK, &PR_ASYLUM, None, To(ID, IMMIGRATION_DRAFTING))
-    .complete(ID, &EMAIL_ONLINE_QA, None, To(QA, IMMIGRATION_DRAFTING))
-    .complete(
-        QA,
-        &QA_REJECT,
-        reject("Too long"),
-        To(ID, IMMIGRATION_DRAFTING),
-    )
-    .complete(ID, &EMAIL_ONLINE_QA, None, To(QA, IMMIGRATION_DRAFTING))
-    .complete(QA, &QA_MODIFY, None, To(DSP, IMMIGRATION_DRAFTING))
-    .complete(
-        DSP,
-        &DISPATCH_REJECT,
-        reject("The email address bounced"),
-        To(ID, IMMIGRATION_DRAFTING),
-    )
-    .expect_data(&[("DraftCount", "2"), ("QAOnlineCount", "2")]);
+    let mut s = Builder::tro("TRO: QA rejection, QA modification and a despatch rejection all return to initial draft");
+    s.complete(DI, &tro_data_input("FALSE"), None, To(MK, DCU_CENTRAL_DRAFTING))
+        .complete(MK, &PR_ASYLUM, None, To(ID, IMMIGRATION_DRAFTING))
+        .complete(ID, &EMAIL_ONLINE_QA, None, To(QA, IMMIGRATION_DRAFTING))
+        .complete(QA, &QA_REJECT, reject("Too long"), To(ID, IMMIGRATION_DRAFTING))
+        .complete(ID, &EMAIL_ONLINE_QA, None, To(QA, IMMIGRATION_DRAFTING))
+        .complete(QA, &QA_MODIFY, None, To(DSP, IMMIGRATION_DRAFTING))
+        .complete(DSP, &DISPATCH_REJECT, reject("The email address bounced"), To(ID, IMMIGRATION_DRAFTING))
+        .expect_data(&[("DraftCount", "2"), ("QAOnlineCount", "2")]);
     scenarios.push(s.build());
 
     let mut s = Builder::tro(
         "TRO: rejected transfer and no-response-needed go back to markup, which rejects to Data Input before a transfer",
     );
-    s.complete(
-        DI,
-        &tro_data_input("FALSE"),
-        None,
-        To(MK, DCU_CENTRAL_DRAFTING),
-    )
-    .complete(
-        MK,
-        &OGD,
-        allocate("For the Ministry of Justice"),
-        To(TC, DCU_CENTRAL_DRAFTING),
-    )
-    .complete(
-        TC,
-        &TRANSFER_REJECT,
-        reject("Declined"),
-        To(MK, DCU_CENTRAL_DRAFTING),
-    )
-    .complete(
-        MK,
-        &NRN,
-        allocate("A duplicate"),
-        To(NRC, DCU_CENTRAL_DRAFTING),
-    )
-    .complete(
-        NRC,
-        &NRN_REJECT,
-        reject("Not a duplicate"),
-        To(MK, DCU_CENTRAL_DRAFTING),
-    )
-    .complete(
-        MK,
-        &REJ,
-        reject("Wrong date of correspondence"),
-        To(DI, PERFORMANCE_AND_PROCESS),
-    )
-    .complete(
-        DI,
-        &tro_data_input("FALSE"),
-        None,
-        To(MK, DCU_CENTRAL_DRAFTING),
-    )
-    .complete(
-        MK,
-        &OGD,
-        allocate("For the Ministry of Justice after all"),
-        To(TC, DCU_CENTRAL_DRAFTING),
-    )
-    .complete(TC, &TRANSFER_ACCEPT, None, Closed);
+    s.complete(DI, &tro_data_input("FALSE"), None, To(MK, DCU_CENTRAL_DRAFTING))
+        .complete(MK, &OGD, allocate("For the Ministry of Justice"), To(TC, DCU_CENTRAL_DRAFTING))
+        .complete(TC, &TRANSFER_REJECT, reject("Declined"), To(MK, DCU_CENTRAL_DRAFTING))
+        .complete(MK, &NRN, allocate("A duplicate"), To(NRC, DCU_CENTRAL_DRAFTING))
+        .complete(NRC, &NRN_REJECT, reject("Not a duplicate"), To(MK, DCU_CENTRAL_DRAFTING))
+        .complete(MK, &REJ, reject("Wrong date of correspondence"), To(DI, PERFORMANCE_AND_PROCESS))
+        .complete(DI, &tro_data_input("FALSE"), None, To(MK, DCU_CENTRAL_DRAFTING))
+        .complete(MK, &OGD, allocate("For the Ministry of Justice after all"), To(TC, DCU_CENTRAL_DRAFTING))
+        .complete(TC, &TRANSFER_ACCEPT, None, Closed);
     scenarios.push(s.build());
 
     let mut s = Builder::tro("TRO: no response needed closes the case when confirmed");
-    s.complete(
-        DI,
-        &tro_data_input("FALSE"),
-        None,
-        To(MK, DCU_CENTRAL_DRAFTING),
-    )
-    .complete(
-        MK,
-        &NRN,
-        allocate("Abusive; no reply"),
-        To(NRC, DCU_CENTRAL_DRAFTING),
-    )
-    .complete(NRC, &NRN_ACCEPT, None, Closed);
+    s.complete(DI, &tro_data_input("FALSE"), None, To(MK, DCU_CENTRAL_DRAFTING))
+        .complete(MK, &NRN, allocate("Abusive; no reply"), To(NRC, DCU_CENTRAL_DRAFTING))
+        .complete(NRC, &NRN_ACCEPT, None, Closed);
     scenarios.push(s.build());
 
     let mut s = Builder::tro(
         "TRO: the drafting team rejects, then phones the correspondent, chooses to phone again, and closes by phone",
     );
-    s.complete(
-        DI,
-        &tro_data_input("FALSE"),
-        None,
-        To(MK, DCU_CENTRAL_DRAFTING),
-    )
-    .complete(MK, &PR_ASYLUM, None, To(ID, IMMIGRATION_DRAFTING))
-    .complete(
-        ID,
-        &DRAFT_REJECT,
-        reject("Not ours"),
-        To(MK, DCU_CENTRAL_DRAFTING),
-    )
-    .complete(
-        MK,
-        &[
-            ("MarkupDecision", "PR"),
-            ("Topic", TOPIC_CHILD_SAFEGUARDING),
-        ],
-        None,
-        To(ID, POLICING_DRAFTING),
-    )
-    .complete(
-        ID,
-        &PHONE_THEN_ANOTHER,
-        phonecall("No answer; will try again"),
-        To(ID, POLICING_DRAFTING),
-    )
-    .complete(ID, &PHONE_ONLY, phonecall("Explained by phone"), Closed);
+    s.complete(DI, &tro_data_input("FALSE"), None, To(MK, DCU_CENTRAL_DRAFTING))
+        .complete(MK, &PR_ASYLUM, None, To(ID, IMMIGRATION_DRAFTING))
+        .complete(ID, &DRAFT_REJECT, reject("Not ours"), To(MK, DCU_CENTRAL_DRAFTING))
+        .complete(MK, &[("MarkupDecision", "PR"), ("Topic", TOPIC_CHILD_SAFEGUARDING)], None, To(ID, POLICING_DRAFTING))
+        .complete(ID, &PHONE_THEN_ANOTHER, phonecall("No answer; will try again"), To(ID, POLICING_DRAFTING))
+        .complete(ID, &PHONE_ONLY, phonecall("Explained by phone"), Closed);
     scenarios.push(s.build());
 
     scenarios
@@ -1505,17 +1048,11 @@ fn tro_scenarios() -> Vec<Scenario> {
 fn dten_scenarios() -> Vec<Scenario> {
     let mut scenarios = Vec::new();
 
-    let mut s = Builder::dten(
-        "DTEN: a policy response follows the typed drafting and dispatch deadlines and is despatched",
-    );
+    let mut s =
+        Builder::dten("DTEN: a policy response follows the typed drafting and dispatch deadlines and is despatched");
     s.complete(DI, &DTEN_DATA_INPUT, None, To(MK, TRANSFERS_AND_NO10))
         .complete(MK, &PR_ASYLUM, None, To(ID, IMMIGRATION_DRAFTING))
-        .complete(
-            ID,
-            &DTEN_DRAFT_ONLINE_QA,
-            None,
-            To(QA, IMMIGRATION_DRAFTING),
-        )
+        .complete(ID, &DTEN_DRAFT_ONLINE_QA, None, To(QA, IMMIGRATION_DRAFTING))
         .complete(QA, &QA_ACCEPT, None, To(PO, IMMIGRATION_MINISTER_OFFICE))
         .complete(PO, &PO_ACCEPT, None, To(DSP, TRANSFERS_AND_NO10))
         .on(date(2018, 12, 7))
@@ -1529,50 +1066,15 @@ fn dten_scenarios() -> Vec<Scenario> {
     );
     s.complete(DI, &DTEN_DATA_INPUT, None, To(MK, TRANSFERS_AND_NO10))
         .complete(MK, &PR_ASYLUM, None, To(ID, IMMIGRATION_DRAFTING))
-        .complete(
-            ID,
-            &DRAFT_REJECT,
-            reject("A frequently asked question"),
-            To(MK, TRANSFERS_AND_NO10),
-        )
+        .complete(ID, &DRAFT_REJECT, reject("A frequently asked question"), To(MK, TRANSFERS_AND_NO10))
         .complete(MK, &FAQ_ASYLUM, None, To(ID, DCU_CENTRAL_DRAFTING))
-        .complete(
-            ID,
-            &DTEN_DRAFT_OFFLINE_QA,
-            None,
-            To(PO, IMMIGRATION_MINISTER_OFFICE),
-        )
+        .complete(ID, &DTEN_DRAFT_OFFLINE_QA, None, To(PO, IMMIGRATION_MINISTER_OFFICE))
         .complete(PO, &PO_ACCEPT, None, To(DSP, TRANSFERS_AND_NO10))
-        .complete(
-            DSP,
-            &DISPATCH_REJECT,
-            reject("Unsigned"),
-            To(PO, IMMIGRATION_MINISTER_OFFICE),
-        )
-        .complete(
-            PO,
-            &PO_REJECT,
-            reject("Redraft"),
-            To(ID, DCU_CENTRAL_DRAFTING),
-        )
-        .complete(
-            ID,
-            &DTEN_DRAFT_ONLINE_QA,
-            None,
-            To(QA, DCU_CENTRAL_DRAFTING),
-        )
-        .complete(
-            QA,
-            &QA_REJECT,
-            reject("Check the figures"),
-            To(ID, DCU_CENTRAL_DRAFTING),
-        )
-        .complete(
-            ID,
-            &DTEN_DRAFT_ONLINE_QA,
-            None,
-            To(QA, DCU_CENTRAL_DRAFTING),
-        )
+        .complete(DSP, &DISPATCH_REJECT, reject("Unsigned"), To(PO, IMMIGRATION_MINISTER_OFFICE))
+        .complete(PO, &PO_REJECT, reject("Redraft"), To(ID, DCU_CENTRAL_DRAFTING))
+        .complete(ID, &DTEN_DRAFT_ONLINE_QA, None, To(QA, DCU_CENTRAL_DRAFTING))
+        .complete(QA, &QA_REJECT, reject("Check the figures"), To(ID, DCU_CENTRAL_DRAFTING))
+        .complete(ID, &DTEN_DRAFT_ONLINE_QA, None, To(QA, DCU_CENTRAL_DRAFTING))
         .complete(QA, &QA_MODIFY, None, To(PO, IMMIGRATION_MINISTER_OFFICE))
         .expect_data(&[("DraftCount", "3"), ("QAOnlineCount", "2")]);
     scenarios.push(s.build());
@@ -1581,54 +1083,19 @@ fn dten_scenarios() -> Vec<Scenario> {
         "DTEN: rejected transfer and no-response-needed go back to markup, which rejects to Data Input before a transfer",
     );
     s.complete(DI, &DTEN_DATA_INPUT, None, To(MK, TRANSFERS_AND_NO10))
-        .complete(
-            MK,
-            &OGD,
-            allocate("For the Ministry of Justice"),
-            To(TC, TRANSFERS_AND_NO10),
-        )
-        .complete(
-            TC,
-            &TRANSFER_REJECT,
-            reject("Declined"),
-            To(MK, TRANSFERS_AND_NO10),
-        )
-        .complete(
-            MK,
-            &NRN,
-            allocate("A duplicate"),
-            To(NRC, TRANSFERS_AND_NO10),
-        )
-        .complete(
-            NRC,
-            &NRN_REJECT,
-            reject("Not a duplicate"),
-            To(MK, TRANSFERS_AND_NO10),
-        )
-        .complete(
-            MK,
-            &REJ,
-            reject("The deadlines were typed wrongly"),
-            To(DI, TRANSFERS_AND_NO10),
-        )
+        .complete(MK, &OGD, allocate("For the Ministry of Justice"), To(TC, TRANSFERS_AND_NO10))
+        .complete(TC, &TRANSFER_REJECT, reject("Declined"), To(MK, TRANSFERS_AND_NO10))
+        .complete(MK, &NRN, allocate("A duplicate"), To(NRC, TRANSFERS_AND_NO10))
+        .complete(NRC, &NRN_REJECT, reject("Not a duplicate"), To(MK, TRANSFERS_AND_NO10))
+        .complete(MK, &REJ, reject("The deadlines were typed wrongly"), To(DI, TRANSFERS_AND_NO10))
         .complete(DI, &DTEN_DATA_INPUT, None, To(MK, TRANSFERS_AND_NO10))
-        .complete(
-            MK,
-            &OGD,
-            allocate("For the Ministry of Justice after all"),
-            To(TC, TRANSFERS_AND_NO10),
-        )
+        .complete(MK, &OGD, allocate("For the Ministry of Justice after all"), To(TC, TRANSFERS_AND_NO10))
         .complete(TC, &TRANSFER_ACCEPT, None, Closed);
     scenarios.push(s.build());
 
     let mut s = Builder::dten("DTEN: no response needed closes the case when confirmed");
     s.complete(DI, &DTEN_DATA_INPUT, None, To(MK, TRANSFERS_AND_NO10))
-        .complete(
-            MK,
-            &NRN,
-            allocate("Number 10 has replied"),
-            To(NRC, TRANSFERS_AND_NO10),
-        )
+        .complete(MK, &NRN, allocate("Number 10 has replied"), To(NRC, TRANSFERS_AND_NO10))
         .complete(NRC, &NRN_ACCEPT, None, Closed);
     scenarios.push(s.build());
 

@@ -20,10 +20,7 @@ pub struct Casework {
 impl Casework {
     /// A service over `store` with the given world (definitions, calendars, directory).
     pub fn new(store: Arc<dyn Store>, world: World) -> Casework {
-        Casework {
-            store,
-            world: Arc::new(RwLock::new(Arc::new(world))),
-        }
+        Casework { store, world: Arc::new(RwLock::new(Arc::new(world))) }
     }
 
     /// The store.
@@ -49,19 +46,12 @@ impl Casework {
     }
 
     /// Opens a case; the reference's year is the year of creation in Europe/London.
-    pub async fn open(
-        &self,
-        new: NewCase,
-        actor: &Actor,
-        now: DateTime<Utc>,
-    ) -> Result<Outcome, StoreError> {
+    pub async fn open(&self, new: NewCase, actor: &Actor, now: DateTime<Utc>) -> Result<Outcome, StoreError> {
         let world = self.world();
         let actor = actor.clone();
         let case_type = new.case_type.clone();
         let year = london_date(now).year();
-        let open = Box::new(move |id, reference| {
-            engine::open_case(&new, id, reference, &actor, &world, now)
-        });
+        let open = Box::new(move |id, reference| engine::open_case(&new, id, reference, &actor, &world, now));
         self.store.create_case(&case_type, year, open).await
     }
 
@@ -88,19 +78,11 @@ impl Casework {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<Outcome, StoreError> {
-        let state = self
-            .store
-            .case(case_id)
-            .await?
-            .ok_or_else(|| StoreError::NotFound(case_id.to_string()))?;
+        let state = self.store.case(case_id).await?.ok_or_else(|| StoreError::NotFound(case_id.to_string()))?;
         if let Some(expected) = expected_version
             && expected != state.version
         {
-            return Err(engine::CommandError::StaleVersion {
-                expected,
-                actual: state.version,
-            }
-            .into());
+            return Err(engine::CommandError::StaleVersion { expected, actual: state.version }.into());
         }
         self.execute_on(&state, command, actor, now).await
     }

@@ -49,9 +49,7 @@ pub enum StoreError {
     #[error("unsupported database URL {0:?}: use a file path, sqlite://PATH or postgres://…")]
     BadUrl(String),
     /// The database was written by a newer Despatch.
-    #[error(
-        "the database is at schema version {found}, newer than this binary knows ({known}); upgrade Despatch"
-    )]
+    #[error("the database is at schema version {found}, newer than this binary knows ({known}); upgrade Despatch")]
     NewerDatabase {
         /// Newest schema version in the database.
         found: i64,
@@ -59,9 +57,7 @@ pub enum StoreError {
         known: i64,
     },
     /// The file is not a Despatch database, or it is damaged.
-    #[error(
-        "the database cannot be read ({0}); is it a Despatch database, and is the file intact?"
-    )]
+    #[error("the database cannot be read ({0}); is it a Despatch database, and is the file intact?")]
     Corrupt(String),
     /// No such case.
     #[error("no case {0}")]
@@ -176,12 +172,7 @@ pub trait Store: Send + Sync {
 
     /// Creates a case: takes the next number of the global case-reference sequence, runs `open`
     /// with the id and reference, and saves the outcome, all in one transaction.
-    async fn create_case(
-        &self,
-        case_type: &str,
-        year: i32,
-        open: OpenFn,
-    ) -> Result<Outcome, StoreError>;
+    async fn create_case(&self, case_type: &str, year: i32, open: OpenFn) -> Result<Outcome, StoreError>;
 
     /// Saves an outcome of the engine for a case at `expected_version`. Fails with
     /// [`CommandError::StaleVersion`] when another command saved first.
@@ -197,13 +188,7 @@ pub trait Store: Send + Sync {
     async fn search(&self, query: &SearchQuery) -> Result<Page, StoreError>;
 
     /// Open cases of a team (optionally one stage), oldest deadline first.
-    async fn workstack(
-        &self,
-        team: &str,
-        stage: Option<&str>,
-        page: u32,
-        page_size: u32,
-    ) -> Result<Page, StoreError>;
+    async fn workstack(&self, team: &str, stage: Option<&str>, page: u32, page_size: u32) -> Result<Page, StoreError>;
 
     /// Every stage visit of a case, in order.
     async fn stage_history(&self, case_id: i64) -> Result<Vec<StageVisit>, StoreError>;

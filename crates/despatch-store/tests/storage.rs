@@ -23,12 +23,7 @@ fn data_input_fields() -> BTreeMap<String, String> {
 }
 
 fn complete_data_input() -> Command {
-    Command::CompleteStage {
-        stage: "DATA_INPUT".to_string(),
-        fields: data_input_fields(),
-        note: None,
-        take: true,
-    }
+    Command::CompleteStage { stage: "DATA_INPUT".to_string(), fields: data_input_fields(), note: None, take: true }
 }
 
 async fn open_store(kind: Kind) -> Option<(TestDb, despatch_store::Casework)> {
@@ -41,40 +36,18 @@ async fn a_new_case_gets_the_next_reference_and_its_first_stage_is_recorded(kind
     let Some((_db, casework)) = open_store(kind).await else {
         return;
     };
-    let first = casework
-        .open(letter("Cllr Tony Newman"), &alice(), now())
-        .await
-        .expect("first case");
-    let second = casework
-        .open(letter("Cllr Hamida Ali"), &alice(), now())
-        .await
-        .expect("second case");
+    let first = casework.open(letter("Cllr Tony Newman"), &alice(), now()).await.expect("first case");
+    let second = casework.open(letter("Cllr Hamida Ali"), &alice(), now()).await.expect("second case");
     assert_eq!(first.state.reference.to_string(), "MIN/0000001/18");
     assert_eq!(second.state.reference.to_string(), "MIN/0000002/18");
-    let stored = casework
-        .store()
-        .case(first.state.id)
-        .await
-        .expect("read")
-        .expect("stored");
+    let stored = casework.store().case(first.state.id).await.expect("read").expect("stored");
     assert_eq!(stored, first.state);
-    let history = casework
-        .store()
-        .stage_history(first.state.id)
-        .await
-        .expect("history");
+    let history = casework.store().stage_history(first.state.id).await.expect("history");
     assert_eq!(history.len(), 1);
     assert_eq!(history[0].stage, "DATA_INPUT");
     assert_eq!(history[0].team, "PERFORMANCE_AND_PROCESS");
-    let events = casework
-        .store()
-        .events(first.state.id)
-        .await
-        .expect("events");
-    assert_eq!(
-        events.first().map(|e| e.event_type.as_str()),
-        Some("CASE_CREATED")
-    );
+    let events = casework.store().events(first.state.id).await.expect("events");
+    assert_eq!(events.first().map(|e| e.event_type.as_str()), Some("CASE_CREATED"));
     assert_eq!(events.len(), first.events.len());
 }
 
@@ -85,77 +58,37 @@ async fn references_are_unique_when_many_cases_are_created_at_once(kind: Kind) {
     let mut tasks = Vec::new();
     for i in 0..40 {
         let casework = casework.clone();
-        tasks.push(tokio::spawn(async move {
-            casework
-                .open(letter(&format!("Writer {i}")), &alice(), now())
-                .await
-        }));
+        tasks.push(tokio::spawn(async move { casework.open(letter(&format!("Writer {i}")), &alice(), now()).await }));
     }
     let mut references = std::collections::BTreeSet::new();
     for task in tasks {
         let outcome = task.await.expect("task").expect("created");
-        assert!(
-            references.insert(outcome.state.reference.to_string()),
-            "duplicate reference"
-        );
+        assert!(references.insert(outcome.state.reference.to_string()), "duplicate reference");
     }
     assert_eq!(references.len(), 40);
-    assert_eq!(
-        casework.store().count_cases().await.expect("count"),
-        (40, 40)
-    );
+    assert_eq!(casework.store().count_cases().await.expect("count"), (40, 40));
 }
 
-async fn two_users_advancing_the_same_case_at_once_one_succeeds_and_the_other_must_reload(
-    kind: Kind,
-) {
+async fn two_users_advancing_the_same_case_at_once_one_succeeds_and_the_other_must_reload(kind: Kind) {
     let Some((_db, casework)) = open_store(kind).await else {
         return;
     };
-    let case = casework
-        .open(letter("Cllr Tony Newman"), &alice(), now())
-        .await
-        .expect("case")
-        .state;
-    let (note_a, note_b) = (
-        Command::AddNote {
-            text: "from alice".to_string(),
-        },
-        Command::AddNote {
-            text: "from bob".to_string(),
-        },
-    );
+    let case = casework.open(letter("Cllr Tony Newman"), &alice(), now()).await.expect("case").state;
+    let (note_a, note_b) =
+        (Command::AddNote { text: "from alice".to_string() }, Command::AddNote { text: "from bob".to_string() });
     let (alice, bob) = (alice(), bob());
     let (a, b) = tokio::join!(
         casework.execute_on(&case, &note_a, &alice, now()),
         casework.execute_on(&case, &note_b, &bob, now())
     );
-    let stale = |result: &Result<_, StoreError>| {
-        matches!(
-            result,
-            Err(StoreError::Command(CommandError::StaleVersion { .. }))
-        )
-    };
-    assert!(
-        a.is_ok() != b.is_ok(),
-        "exactly one succeeds: {a:?} / {b:?}"
-    );
+    let stale =
+        |result: &Result<_, StoreError>| matches!(result, Err(StoreError::Command(CommandError::StaleVersion { .. })));
+    assert!(a.is_ok() != b.is_ok(), "exactly one succeeds: {a:?} / {b:?}");
     assert!(stale(&a) || stale(&b));
-    let stored = casework
-        .store()
-        .case(case.id)
-        .await
-        .expect("read")
-        .expect("case");
+    let stored = casework.store().case(case.id).await.expect("read").expect("case");
     assert_eq!(stored.version, case.version + 1);
-    let notes = casework
-        .store()
-        .events(case.id)
-        .await
-        .expect("events")
-        .iter()
-        .filter(|e| e.event_type == "NOTE_ADDED")
-        .count();
+    let notes =
+        casework.store().events(case.id).await.expect("events").iter().filter(|e| e.event_type == "NOTE_ADDED").count();
     assert_eq!(notes, 1, "the refused note was not written");
 }
 
@@ -163,23 +96,15 @@ async fn a_refused_command_changes_nothing(kind: Kind) {
     let Some((_db, casework)) = open_store(kind).await else {
         return;
     };
-    let case = casework
-        .open(letter("Cllr Tony Newman"), &alice(), now())
-        .await
-        .expect("case")
-        .state;
+    let case = casework.open(letter("Cllr Tony Newman"), &alice(), now()).await.expect("case").state;
+    let events_before = count_events(&casework, case.id).await;
     let mut fields = data_input_fields();
     fields.remove("OriginalChannel");
     let refused = casework
         .execute(
             case.id,
             None,
-            &Command::CompleteStage {
-                stage: "DATA_INPUT".into(),
-                fields,
-                note: None,
-                take: true,
-            },
+            &Command::CompleteStage { stage: "DATA_INPUT".into(), fields, note: None, take: true },
             &alice(),
             now(),
         )
@@ -187,22 +112,9 @@ async fn a_refused_command_changes_nothing(kind: Kind) {
     assert!(
         matches!(refused, Err(StoreError::Command(CommandError::Invalid(ref errors))) if errors[0].field == "OriginalChannel")
     );
-    let stored = casework
-        .store()
-        .case(case.id)
-        .await
-        .expect("read")
-        .expect("case");
+    let stored = casework.store().case(case.id).await.expect("read").expect("case");
     assert_eq!(stored, case);
-    assert_eq!(
-        count_events(&casework, case.id).await,
-        0 + casework
-            .store()
-            .events(case.id)
-            .await
-            .expect("events")
-            .len()
-    );
+    assert_eq!(count_events(&casework, case.id).await, events_before, "no event was written");
 }
 
 async fn count_events(casework: &despatch_store::Casework, id: i64) -> usize {
@@ -213,47 +125,19 @@ async fn completing_a_stage_records_the_visit_and_starts_the_next(kind: Kind) {
     let Some((_db, casework)) = open_store(kind).await else {
         return;
     };
-    let case = casework
-        .open(letter("Cllr Tony Newman"), &alice(), now())
-        .await
-        .expect("case")
-        .state;
+    let case = casework.open(letter("Cllr Tony Newman"), &alice(), now()).await.expect("case").state;
     let outcome = casework
-        .execute(
-            case.id,
-            Some(case.version),
-            &complete_data_input(),
-            &alice(),
-            now(),
-        )
+        .execute(case.id, Some(case.version), &complete_data_input(), &alice(), now())
         .await
         .expect("completed");
-    assert_eq!(
-        outcome.state.stage.as_ref().map(|s| s.stage.as_str()),
-        Some("MARKUP")
-    );
-    let history = casework
-        .store()
-        .stage_history(case.id)
-        .await
-        .expect("history");
+    assert_eq!(outcome.state.stage.as_ref().map(|s| s.stage.as_str()), Some("MARKUP"));
+    let history = casework.store().stage_history(case.id).await.expect("history");
     let stages: Vec<&str> = history.iter().map(|v| v.stage.as_str()).collect();
     assert_eq!(stages, ["DATA_INPUT", "MARKUP"]);
     assert_eq!(history[0].completed_by.as_deref(), Some("alice"));
     assert!(history[0].ended_at.is_some() && history[1].ended_at.is_none());
-    let stale = casework
-        .execute(
-            case.id,
-            Some(case.version),
-            &complete_data_input(),
-            &alice(),
-            now(),
-        )
-        .await;
-    assert!(matches!(
-        stale,
-        Err(StoreError::Command(CommandError::StaleVersion { .. }))
-    ));
+    let stale = casework.execute(case.id, Some(case.version), &complete_data_input(), &alice(), now()).await;
+    assert!(matches!(stale, Err(StoreError::Command(CommandError::StaleVersion { .. }))));
 }
 
 async fn search_finds_cases_by_correspondent_note_and_reference_with_a_true_total(kind: Kind) {
@@ -263,14 +147,8 @@ async fn search_finds_cases_by_correspondent_note_and_reference_with_a_true_tota
     let mut tasks = Vec::new();
     for i in 0..30 {
         let casework = casework.clone();
-        let name = if i % 3 == 0 {
-            format!("Cllr Pandor {i}")
-        } else {
-            format!("Ms Smith {i}")
-        };
-        tasks.push(tokio::spawn(async move {
-            casework.open(letter(&name), &alice(), now()).await
-        }));
+        let name = if i % 3 == 0 { format!("Cllr Pandor {i}") } else { format!("Ms Smith {i}") };
+        tasks.push(tokio::spawn(async move { casework.open(letter(&name), &alice(), now()).await }));
     }
     for task in tasks {
         task.await.expect("task").expect("created");
@@ -281,58 +159,21 @@ async fn search_finds_cases_by_correspondent_note_and_reference_with_a_true_tota
         page_size,
         ..Default::default()
     };
-    let pandor = casework
-        .store()
-        .search(&query("pandor", 1, 4))
-        .await
-        .expect("search");
+    let pandor = casework.store().search(&query("pandor", 1, 4)).await.expect("search");
     assert_eq!(pandor.total, 10);
     assert_eq!(pandor.rows.len(), 4);
-    let last = casework
-        .store()
-        .search(&query("pandor", 3, 4))
-        .await
-        .expect("search");
+    let last = casework.store().search(&query("pandor", 3, 4)).await.expect("search");
     assert_eq!(last.rows.len(), 2, "the third page holds the last two");
-    let case = casework
-        .store()
-        .search(&query("smith", 1, 1))
-        .await
-        .expect("search")
-        .rows[0]
-        .clone();
+    let case = casework.store().search(&query("smith", 1, 1)).await.expect("search").rows[0].clone();
     casework
-        .execute(
-            case.id,
-            None,
-            &Command::AddNote {
-                text: "Asked about the zebra crossing".into(),
-            },
-            &alice(),
-            now(),
-        )
+        .execute(case.id, None, &Command::AddNote { text: "Asked about the zebra crossing".into() }, &alice(), now())
         .await
         .expect("note");
-    let by_note = casework
-        .store()
-        .search(&query("zebra crossing", 1, 10))
-        .await
-        .expect("search");
-    assert_eq!(
-        by_note.rows.iter().map(|r| r.id).collect::<Vec<_>>(),
-        vec![case.id]
-    );
-    let by_reference = casework
-        .store()
-        .search(&query(&case.reference, 1, 10))
-        .await
-        .expect("search");
+    let by_note = casework.store().search(&query("zebra crossing", 1, 10)).await.expect("search");
+    assert_eq!(by_note.rows.iter().map(|r| r.id).collect::<Vec<_>>(), vec![case.id]);
+    let by_reference = casework.store().search(&query(&case.reference, 1, 10)).await.expect("search");
     assert_eq!(by_reference.total, 1);
-    let nothing = casework
-        .store()
-        .search(&query("\"unbalanced OR (", 1, 10))
-        .await
-        .expect("odd text is not an error");
+    let nothing = casework.store().search(&query("\"unbalanced OR (", 1, 10)).await.expect("odd text is not an error");
     assert_eq!(nothing.total, 0);
 }
 
@@ -340,24 +181,15 @@ async fn the_audit_trail_verifies_until_an_event_is_edited(kind: Kind) {
     let Some((db, casework)) = open_store(kind).await else {
         return;
     };
-    let case = casework
-        .open(letter("Cllr Tony Newman"), &alice(), now())
-        .await
-        .expect("case")
-        .state;
-    casework
-        .execute(case.id, None, &complete_data_input(), &alice(), now())
-        .await
-        .expect("completed");
+    let case = casework.open(letter("Cllr Tony Newman"), &alice(), now()).await.expect("case").state;
+    casework.execute(case.id, None, &complete_data_input(), &alice(), now()).await.expect("completed");
     let (checked, breaks) = casework.store().verify_audit().await.expect("verify");
     assert!(checked >= 4);
     assert!(breaks.is_empty(), "{breaks:?}");
     tamper(kind, &db.url, case.id).await;
     let (_, breaks) = casework.store().verify_audit().await.expect("verify");
     assert!(
-        breaks
-            .iter()
-            .any(|b| b.case_id == case.id && b.sequence == 2 && b.problem.contains("edited")),
+        breaks.iter().any(|b| b.case_id == case.id && b.sequence == 2 && b.problem.contains("edited")),
         "{breaks:?}"
     );
 }
@@ -370,17 +202,9 @@ async fn tamper(kind: Kind, url: &str, case_id: i64) {
     );
     match kind {
         Kind::Sqlite => {
-            let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{url}"))
-                .await
-                .expect("connect");
-            sqlx::query("DROP TRIGGER case_events_no_update")
-                .execute(&mut conn)
-                .await
-                .expect("drop trigger");
-            sqlx::query(sqlx::AssertSqlSafe(sql))
-                .execute(&mut conn)
-                .await
-                .expect("tamper");
+            let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{url}")).await.expect("connect");
+            sqlx::query("DROP TRIGGER case_events_no_update").execute(&mut conn).await.expect("drop trigger");
+            sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut conn).await.expect("tamper");
         }
         Kind::Postgres => {
             let mut conn = sqlx::PgConnection::connect(url).await.expect("connect");
@@ -388,10 +212,7 @@ async fn tamper(kind: Kind, url: &str, case_id: i64) {
                 .execute(&mut conn)
                 .await
                 .expect("disable");
-            sqlx::query(sqlx::AssertSqlSafe(sql))
-                .execute(&mut conn)
-                .await
-                .expect("tamper");
+            sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut conn).await.expect("tamper");
         }
     }
 }
@@ -400,37 +221,20 @@ async fn events_cannot_be_changed_through_the_database(kind: Kind) {
     let Some((db, casework)) = open_store(kind).await else {
         return;
     };
-    let case = casework
-        .open(letter("Cllr Tony Newman"), &alice(), now())
-        .await
-        .expect("case")
-        .state;
+    let case = casework.open(letter("Cllr Tony Newman"), &alice(), now()).await.expect("case").state;
     use sqlx::Connection;
     let sql = format!("DELETE FROM case_events WHERE case_id = {}", case.id);
     let refused = match kind {
         Kind::Sqlite => {
-            let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{}", db.url))
-                .await
-                .expect("connect");
-            sqlx::query(sqlx::AssertSqlSafe(sql))
-                .execute(&mut conn)
-                .await
-                .map(|_| ())
+            let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{}", db.url)).await.expect("connect");
+            sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut conn).await.map(|_| ())
         }
         Kind::Postgres => {
             let mut conn = sqlx::PgConnection::connect(&db.url).await.expect("connect");
-            sqlx::query(sqlx::AssertSqlSafe(sql))
-                .execute(&mut conn)
-                .await
-                .map(|_| ())
+            sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut conn).await.map(|_| ())
         }
     };
-    assert!(
-        refused
-            .expect_err("append-only")
-            .to_string()
-            .contains("append-only")
-    );
+    assert!(refused.expect_err("append-only").to_string().contains("append-only"));
 }
 
 async fn a_database_from_a_newer_despatch_is_refused(kind: Kind) {
@@ -443,9 +247,7 @@ async fn a_database_from_a_newer_despatch_is_refused(kind: Kind) {
                VALUES (99999, 'future', TRUE, X'00', 0)";
     match kind {
         Kind::Sqlite => {
-            let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{}", db.url))
-                .await
-                .expect("connect");
+            let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{}", db.url)).await.expect("connect");
             sqlx::query(sql).execute(&mut conn).await.expect("insert");
         }
         Kind::Postgres => {
@@ -456,14 +258,8 @@ async fn a_database_from_a_newer_despatch_is_refused(kind: Kind) {
                 .expect("insert");
         }
     }
-    let refused = despatch_store::open(&db.url)
-        .await
-        .map(|_| ())
-        .expect_err("newer database refused");
-    assert!(
-        matches!(refused, StoreError::NewerDatabase { found: 99999, .. }),
-        "{refused}"
-    );
+    let refused = despatch_store::open(&db.url).await.map(|_| ()).expect_err("newer database refused");
+    assert!(matches!(refused, StoreError::NewerDatabase { found: 99999, .. }), "{refused}");
 }
 
 on_both_backends!(
@@ -483,10 +279,7 @@ async fn a_file_that_is_not_a_database_is_refused_with_a_clear_error() {
     let dir = tempfile::tempdir().expect("folder");
     let path = dir.path().join("garbage.db");
     std::fs::write(&path, vec![0x5a_u8; 8192]).expect("write");
-    let refused = despatch_store::open(&path.display().to_string())
-        .await
-        .map(|_| ())
-        .expect_err("refused");
+    let refused = despatch_store::open(&path.display().to_string()).await.map(|_| ()).expect_err("refused");
     assert!(matches!(refused, StoreError::Corrupt(_)), "{refused}");
     assert!(refused.to_string().contains("Despatch database"));
 }

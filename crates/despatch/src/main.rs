@@ -14,6 +14,10 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Check the audit trail.
+    Audit(commands::audit::Args),
+    /// Run a benchmark workload and print one JSON line.
+    Bench(commands::bench::Args),
     /// Compute a deadline in working days and explain it.
     Deadline(commands::deadline::Args),
     /// Check case-type definition files, and draw a case type's flow.
@@ -25,6 +29,8 @@ enum Command {
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Audit(args) => commands::audit::run(args),
+        Command::Bench(args) => commands::bench::run(args),
         Command::Deadline(args) => commands::deadline::run(args),
         Command::Definitions(args) => commands::definitions::run(args),
         Command::Extract(args) => commands::extract::run(args),

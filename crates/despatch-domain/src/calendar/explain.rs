@@ -75,11 +75,7 @@ impl fmt::Display for DeadlineExplanation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.received_non_working {
             None => writeln!(f, "Received on {}.", long(self.received))?,
-            Some(reason) => writeln!(
-                f,
-                "Received on {}, a non-working day ({reason}).",
-                long(self.received)
-            )?,
+            Some(reason) => writeln!(f, "Received on {}, a non-working day ({reason}).", long(self.received))?,
         }
         let extension = match self.extension {
             0 => String::new(),
@@ -99,10 +95,7 @@ impl fmt::Display for DeadlineExplanation {
         )?;
         self.fmt_day_one(f)?;
         if self.skipped.is_empty() {
-            writeln!(
-                f,
-                "Not counted: nothing; every day in between was a working day."
-            )?;
+            writeln!(f, "Not counted: nothing; every day in between was a working day.")?;
         } else {
             writeln!(f, "Not counted:")?;
             self.fmt_skipped(f)?;
@@ -124,14 +117,7 @@ impl fmt::Display for DeadlineExplanation {
             (Deadline::Due { date }, None) => {
                 writeln!(f, "Deadline: {}, working day {total}.", long(date))?;
             }
-            (
-                Deadline::Suspended {
-                    since,
-                    counted,
-                    remaining,
-                },
-                _,
-            ) => writeln!(
+            (Deadline::Suspended { since, counted, remaining }, _) => writeln!(
                 f,
                 "Deadline not yet known: the clock stopped on {} and has not run again; \
                  {counted} of {total} working days counted, {remaining} to go.",
@@ -157,8 +143,7 @@ impl DeadlineExplanation {
         let moved = self.counting_from != self.received;
         let rule = match (self.rule, moved) {
             (DayOneRule::CabinetOffice, _) => {
-                "Cabinet Office rule: day 1 is the first working day after the date of receipt"
-                    .to_owned()
+                "Cabinet Office rule: day 1 is the first working day after the date of receipt".to_owned()
             }
             (DayOneRule::Hocs, false) => {
                 "HOCS rule: day 1 is the first working day after the date of receipt".to_owned()
@@ -182,10 +167,7 @@ impl DeadlineExplanation {
         let mut entries = self.skipped.iter().peekable();
         while let Some(entry) = entries.next() {
             match entry {
-                Skipped::NonWorking {
-                    date,
-                    reason: NonWorkingReason::Saturday,
-                } => {
+                Skipped::NonWorking { date, reason: NonWorkingReason::Saturday } => {
                     let sunday = date.succ_opt();
                     let pair = matches!(
                         entries.peek(),
@@ -203,11 +185,7 @@ impl DeadlineExplanation {
                 Skipped::NonWorking { date, reason } => {
                     writeln!(f, "  {}: {reason}", long(*date))?;
                 }
-                Skipped::ClockStopped {
-                    from,
-                    until,
-                    working_days,
-                } => {
+                Skipped::ClockStopped { from, until, working_days } => {
                     let last = until.pred_opt().unwrap_or(*until).max(*from);
                     writeln!(
                         f,
@@ -223,10 +201,7 @@ impl DeadlineExplanation {
     }
 }
 
-fn from_to<S: serde::Serializer>(
-    range: &(NaiveDate, NaiveDate),
-    serializer: S,
-) -> Result<S::Ok, S::Error> {
+fn from_to<S: serde::Serializer>(range: &(NaiveDate, NaiveDate), serializer: S) -> Result<S::Ok, S::Error> {
     use serde::ser::SerializeStruct as _;
     let mut out = serializer.serialize_struct("DateRange", 2)?;
     out.serialize_field("from", &range.0)?;

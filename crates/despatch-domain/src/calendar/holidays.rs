@@ -35,11 +35,7 @@ pub struct BankHoliday {
 impl BankHoliday {
     /// The title with its note, e.g. "Boxing Day (Substitute day)".
     pub fn label(&self) -> String {
-        if self.notes.is_empty() {
-            self.title.clone()
-        } else {
-            format!("{} ({})", self.title, self.notes)
-        }
+        if self.notes.is_empty() { self.title.clone() } else { format!("{} ({})", self.title, self.notes) }
     }
 }
 
@@ -77,8 +73,7 @@ impl BankHolidays {
     /// may be left out. The error names what is wrong and where, e.g.
     /// `scotland.events[3].date: "2018-13-01" is not a date (expected YYYY-MM-DD)`.
     pub fn from_govuk_json(text: &str) -> Result<BankHolidays, CalendarError> {
-        let value: Value =
-            serde_json::from_str(text).map_err(|e| CalendarError::NotJson(e.to_string()))?;
+        let value: Value = serde_json::from_str(text).map_err(|e| CalendarError::NotJson(e.to_string()))?;
         let Value::Object(top) = value else {
             return Err(bad(format!(
                 "expected a JSON object keyed by region ({}), found {}",
@@ -87,19 +82,12 @@ impl BankHolidays {
             )));
         };
         if top.is_empty() {
-            return Err(bad(format!(
-                "no regions: expected at least one of {}",
-                region_keys()
-            )));
+            return Err(bad(format!("no regions: expected at least one of {}", region_keys())));
         }
         let mut regions = BTreeMap::new();
         for (key, body) in &top {
-            let region: Region = key.parse().map_err(|_| {
-                bad(format!(
-                    "unknown region {key:?}: expected one of {}",
-                    region_keys()
-                ))
-            })?;
+            let region: Region =
+                key.parse().map_err(|_| bad(format!("unknown region {key:?}: expected one of {}", region_keys())))?;
             regions.insert(region, parse_region(key, body)?);
         }
         Ok(BankHolidays { regions })
@@ -138,16 +126,12 @@ impl BankHolidays {
     /// The bank holidays of `region` in date order, as (date, title); empty when the region is
     /// not loaded.
     pub fn holidays(&self, region: Region) -> impl Iterator<Item = (NaiveDate, &str)> + '_ {
-        self.events(region)
-            .map(|day| (day.date, day.title.as_str()))
+        self.events(region).map(|day| (day.date, day.title.as_str()))
     }
 
     /// The bank holidays of `region` in date order, with the feed's notes.
     pub fn events(&self, region: Region) -> impl Iterator<Item = &BankHoliday> + '_ {
-        self.regions
-            .get(&region)
-            .into_iter()
-            .flat_map(|holidays| holidays.days.values())
+        self.regions.get(&region).into_iter().flat_map(|holidays| holidays.days.values())
     }
 
     /// The bank holiday of `region` on `date`, if there is one.
@@ -180,8 +164,7 @@ impl BankHolidays {
                 Some(held) => {
                     let replaced = incoming.first_year..=incoming.last_year;
                     held.days.retain(|date, _| !replaced.contains(&date.year()));
-                    held.days
-                        .extend(incoming.days.iter().map(|(date, day)| (*date, day.clone())));
+                    held.days.extend(incoming.days.iter().map(|(date, day)| (*date, day.clone())));
                     held.first_year = held.first_year.min(incoming.first_year);
                     held.last_year = held.last_year.max(incoming.last_year);
                 }
@@ -211,28 +194,20 @@ fn kind(value: &Value) -> &'static str {
 
 fn parse_region(key: &str, body: &Value) -> Result<RegionHolidays, CalendarError> {
     let Value::Object(body) = body else {
-        return Err(bad(format!(
-            "{key}: expected an object with \"division\" and \"events\", found {}",
-            kind(body)
-        )));
+        return Err(bad(format!("{key}: expected an object with \"division\" and \"events\", found {}", kind(body))));
     };
     match body.get("division") {
         None => {}
         Some(Value::String(division)) if division == key => {}
         Some(other) => {
-            return Err(bad(format!(
-                "{key}.division: expected {key:?}, found {other}"
-            )));
+            return Err(bad(format!("{key}.division: expected {key:?}, found {other}")));
         }
     }
     let events = match body.get("events") {
         None => return Err(bad(format!("{key}: missing \"events\""))),
         Some(Value::Array(events)) => events,
         Some(other) => {
-            return Err(bad(format!(
-                "{key}.events: expected an array, found {}",
-                kind(other)
-            )));
+            return Err(bad(format!("{key}.events: expected an array, found {}", kind(other))));
         }
     };
     if events.is_empty() {
@@ -253,32 +228,19 @@ fn parse_region(key: &str, body: &Value) -> Result<RegionHolidays, CalendarError
     let (Some(first), Some(last)) = (days.keys().next(), days.keys().next_back()) else {
         return Err(bad(format!("{key}.events: the list is empty")));
     };
-    Ok(RegionHolidays {
-        first_year: first.year(),
-        last_year: last.year(),
-        days,
-    })
+    Ok(RegionHolidays { first_year: first.year(), last_year: last.year(), days })
 }
 
 fn parse_event(path: &str, event: &Value) -> Result<BankHoliday, CalendarError> {
     let Value::Object(event) = event else {
-        return Err(bad(format!(
-            "{path}: expected an object with \"title\" and \"date\", found {}",
-            kind(event)
-        )));
+        return Err(bad(format!("{path}: expected an object with \"title\" and \"date\", found {}", kind(event))));
     };
     let date = match event.get("date") {
         None => return Err(bad(format!("{path}: missing \"date\""))),
-        Some(Value::String(text)) => parse_iso_date(text).ok_or_else(|| {
-            bad(format!(
-                "{path}.date: {text:?} is not a date (expected YYYY-MM-DD)"
-            ))
-        })?,
+        Some(Value::String(text)) => parse_iso_date(text)
+            .ok_or_else(|| bad(format!("{path}.date: {text:?} is not a date (expected YYYY-MM-DD)")))?,
         Some(other) => {
-            return Err(bad(format!(
-                "{path}.date: expected a string YYYY-MM-DD, found {}",
-                kind(other)
-            )));
+            return Err(bad(format!("{path}.date: expected a string YYYY-MM-DD, found {}", kind(other))));
         }
     };
     let title = match event.get("title") {
@@ -286,38 +248,24 @@ fn parse_event(path: &str, event: &Value) -> Result<BankHoliday, CalendarError> 
         Some(Value::String(_)) => return Err(bad(format!("{path}.title: it is empty"))),
         None => return Err(bad(format!("{path}: missing \"title\""))),
         Some(other) => {
-            return Err(bad(format!(
-                "{path}.title: expected a string, found {}",
-                kind(other)
-            )));
+            return Err(bad(format!("{path}.title: expected a string, found {}", kind(other))));
         }
     };
     let notes = match event.get("notes") {
         None | Some(Value::Null) => String::new(),
         Some(Value::String(notes)) => notes.clone(),
         Some(other) => {
-            return Err(bad(format!(
-                "{path}.notes: expected a string, found {}",
-                kind(other)
-            )));
+            return Err(bad(format!("{path}.notes: expected a string, found {}", kind(other))));
         }
     };
     let bunting = match event.get("bunting") {
         None | Some(Value::Null) => false,
         Some(Value::Bool(bunting)) => *bunting,
         Some(other) => {
-            return Err(bad(format!(
-                "{path}.bunting: expected true or false, found {}",
-                kind(other)
-            )));
+            return Err(bad(format!("{path}.bunting: expected true or false, found {}", kind(other))));
         }
     };
-    Ok(BankHoliday {
-        date,
-        title,
-        notes,
-        bunting,
-    })
+    Ok(BankHoliday { date, title, notes, bunting })
 }
 
 /// Parses a civil date written exactly `YYYY-MM-DD` (four-digit year, two-digit month and day),
@@ -328,10 +276,7 @@ pub fn parse_iso_date(text: &str) -> Option<NaiveDate> {
     let shape_ok = bytes.len() == 10
         && bytes[4] == b'-'
         && bytes[7] == b'-'
-        && bytes
-            .iter()
-            .enumerate()
-            .all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit());
+        && bytes.iter().enumerate().all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit());
     if !shape_ok {
         return None;
     }

@@ -48,10 +48,7 @@ impl fmt::Display for NonWorkingReason {
 /// "in England and Wales", "in England and Wales and in Scotland", "in England and Wales, in
 /// Scotland and in Northern Ireland": the regions where something holds in each.
 pub(crate) fn in_each_region(regions: &[Region]) -> String {
-    let names: Vec<String> = regions
-        .iter()
-        .map(|region| format!("in {}", region.name()))
-        .collect();
+    let names: Vec<String> = regions.iter().map(|region| format!("in {}", region.name())).collect();
     match names.as_slice() {
         [init @ .., last] if !init.is_empty() => format!("{} and {last}", init.join(", ")),
         _ => names.concat(),
@@ -124,43 +121,23 @@ impl Calendar {
         regions: &[Region],
         exemptions: &[NaiveDate],
     ) -> Result<Calendar, CalendarError> {
-        let regions: Vec<Region> = regions
-            .iter()
-            .copied()
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .collect();
+        let regions: Vec<Region> = regions.iter().copied().collect::<BTreeSet<_>>().into_iter().collect();
         let mut known = (NaiveDate::MIN, NaiveDate::MAX);
         let mut by_date: BTreeMap<NaiveDate, Vec<(Region, String)>> = BTreeMap::new();
         for &region in &regions {
-            let (first, last) = holidays
-                .coverage(region)
-                .ok_or(CalendarError::MissingRegion(region))?;
+            let (first, last) = holidays.coverage(region).ok_or(CalendarError::MissingRegion(region))?;
             known = (known.0.max(first), known.1.min(last));
             for day in holidays.events(region) {
-                by_date
-                    .entry(day.date)
-                    .or_default()
-                    .push((region, day.label()));
+                by_date.entry(day.date).or_default().push((region, day.label()));
             }
         }
         if regions.is_empty() {
             return Err(CalendarError::NoRegions);
         }
         let exemptions: BTreeSet<NaiveDate> = exemptions.iter().copied().collect();
-        let closed_weekdays = by_date
-            .keys()
-            .chain(exemptions.iter())
-            .copied()
-            .filter(|date| !is_weekend(*date))
-            .collect();
-        Ok(Calendar {
-            regions,
-            holidays: by_date,
-            exemptions,
-            closed_weekdays,
-            known,
-        })
+        let closed_weekdays =
+            by_date.keys().chain(exemptions.iter()).copied().filter(|date| !is_weekend(*date)).collect();
+        Ok(Calendar { regions, holidays: by_date, exemptions, closed_weekdays, known })
     }
 
     /// The calendar's bank-holiday regions, in feed order.
@@ -210,18 +187,14 @@ impl Calendar {
                 regions: entries.iter().map(|(region, _)| *region).collect(),
             });
         }
-        self.exemptions
-            .contains(&date)
-            .then_some(NonWorkingReason::Exemption)
+        self.exemptions.contains(&date).then_some(NonWorkingReason::Exemption)
     }
 
     /// The first working day strictly after `date`.
     pub fn next_working_day(&self, date: NaiveDate) -> Result<NaiveDate, CalendarError> {
         let mut day = date;
         loop {
-            day = day
-                .succ_opt()
-                .ok_or(CalendarError::OutOfRange { from: date })?;
+            day = day.succ_opt().ok_or(CalendarError::OutOfRange { from: date })?;
             if self.is_working_day(day) {
                 return Ok(day);
             }
@@ -231,11 +204,7 @@ impl Calendar {
     /// The date from which working days are counted for a receipt on `received`: the receipt
     /// itself under [`DayOneRule::CabinetOffice`]; under [`DayOneRule::Hocs`], the receipt moved
     /// forward to the next working day if it fell on a non-working day.
-    pub fn counting_from(
-        &self,
-        received: NaiveDate,
-        rule: DayOneRule,
-    ) -> Result<NaiveDate, CalendarError> {
+    pub fn counting_from(&self, received: NaiveDate, rule: DayOneRule) -> Result<NaiveDate, CalendarError> {
         match rule {
             DayOneRule::Hocs if !self.is_working_day(received) => self.next_working_day(received),
             _ => Ok(received),
@@ -244,11 +213,7 @@ impl Calendar {
 
     /// Day 1 of a count for a receipt on `received`: the first working day after
     /// [`counting_from`](Self::counting_from).
-    pub fn day_one(
-        &self,
-        received: NaiveDate,
-        rule: DayOneRule,
-    ) -> Result<NaiveDate, CalendarError> {
+    pub fn day_one(&self, received: NaiveDate, rule: DayOneRule) -> Result<NaiveDate, CalendarError> {
         self.next_working_day(self.counting_from(received, rule)?)
     }
 
@@ -257,12 +222,7 @@ impl Calendar {
     /// [`counting_from`](Self::counting_from) (the receipt, or under HOCS the moved receipt).
     ///
     /// Errors: `n` above [`MAX_WORKING_DAYS`], or a result past the last date chrono represents.
-    pub fn add_working_days(
-        &self,
-        start: NaiveDate,
-        n: u32,
-        rule: DayOneRule,
-    ) -> Result<NaiveDate, CalendarError> {
+    pub fn add_working_days(&self, start: NaiveDate, n: u32, rule: DayOneRule) -> Result<NaiveDate, CalendarError> {
         match self.deadline(start, n, rule, &[])? {
             Deadline::Due { date } => Ok(date),
             // No clock stops were given, so the count cannot be suspended.
@@ -379,10 +339,7 @@ impl Calendar {
                 None => break,
             }
         }
-        let closed = self
-            .closed_weekdays
-            .range((Bound::Excluded(from), Bound::Included(to)))
-            .count();
+        let closed = self.closed_weekdays.range((Bound::Excluded(from), Bound::Included(to))).count();
         let working = weekdays.saturating_sub(i64::try_from(closed).unwrap_or(i64::MAX));
         u32::try_from(working).unwrap_or(u32::MAX)
     }
@@ -400,19 +357,13 @@ impl Calendar {
         let milestone = explain;
         let explain = explain.is_some();
         if n > MAX_WORKING_DAYS {
-            return Err(CalendarError::TooManyWorkingDays {
-                n,
-                max: MAX_WORKING_DAYS,
-            });
+            return Err(CalendarError::TooManyWorkingDays { n, max: MAX_WORKING_DAYS });
         }
         for stop in clock_stops {
             if let Some(until) = stop.until
                 && until < stop.from
             {
-                return Err(CalendarError::InvalidClockStop {
-                    from: stop.from,
-                    until,
-                });
+                return Err(CalendarError::InvalidClockStop { from: stop.from, until });
             }
         }
         let out_of_range = CalendarError::OutOfRange { from: received };
@@ -444,11 +395,7 @@ impl Calendar {
                             day_one,
                             milestone: reached,
                             skipped,
-                            outcome: Deadline::Suspended {
-                                since: stop.from,
-                                counted,
-                                remaining: n - counted,
-                            },
+                            outcome: Deadline::Suspended { since: stop.from, counted, remaining: n - counted },
                         });
                     }
                     Some(until) => day = until,
@@ -459,10 +406,8 @@ impl Calendar {
                 skipped.push(Skipped::ClockStopped {
                     from: entered,
                     until: day,
-                    working_days: self.working_days_between(
-                        entered.pred_opt().ok_or(out_of_range.clone())?,
-                        last_stopped,
-                    ),
+                    working_days: self
+                        .working_days_between(entered.pred_opt().ok_or(out_of_range.clone())?, last_stopped),
                 });
             }
             if self.is_working_day(day) {
@@ -475,13 +420,7 @@ impl Calendar {
                 skipped.push(Skipped::NonWorking { date: day, reason });
             }
         }
-        Ok(Walk {
-            counting_from,
-            day_one,
-            milestone: reached,
-            skipped,
-            outcome: Deadline::Due { date: day },
-        })
+        Ok(Walk { counting_from, day_one, milestone: reached, skipped, outcome: Deadline::Due { date: day } })
     }
 }
 

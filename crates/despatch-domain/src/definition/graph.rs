@@ -22,11 +22,7 @@ pub fn draw(definition: &CaseTypeDefinition, format: GraphFormat) -> String {
     match format {
         GraphFormat::Mermaid => {
             let _ = writeln!(out, "flowchart TD");
-            let _ = writeln!(
-                out,
-                "  START(( )) --> {}",
-                definition.initial_stage.get_ref()
-            );
+            let _ = writeln!(out, "  START(( )) --> {}", definition.initial_stage.get_ref());
             for stage in &definition.stages {
                 let _ = writeln!(out, "  {}[\"{}\"]", stage.id.get_ref(), escape(&stage.name));
             }
@@ -35,28 +31,16 @@ pub fn draw(definition: &CaseTypeDefinition, format: GraphFormat) -> String {
         GraphFormat::Dot => {
             let _ = writeln!(out, "digraph {} {{", definition.code);
             let _ = writeln!(out, "  rankdir=TB; node [shape=box, style=rounded];");
-            let _ = writeln!(
-                out,
-                "  START [shape=point]; START -> {};",
-                definition.initial_stage.get_ref()
-            );
+            let _ = writeln!(out, "  START [shape=point]; START -> {};", definition.initial_stage.get_ref());
             for stage in &definition.stages {
-                let _ = writeln!(
-                    out,
-                    "  {} [label=\"{}\"];",
-                    stage.id.get_ref(),
-                    escape(&stage.name)
-                );
+                let _ = writeln!(out, "  {} [label=\"{}\"];", stage.id.get_ref(), escape(&stage.name));
             }
             let _ = writeln!(out, "  {END} [label=\"Closed\", shape=doublecircle];");
         }
     }
     for stage in &definition.stages {
         for transition in &stage.transitions {
-            let target = transition
-                .to
-                .as_ref()
-                .map_or(END, |to| to.get_ref().as_str());
+            let target = transition.to.as_ref().map_or(END, |to| to.get_ref().as_str());
             let mut label = transition.when.as_ref().map(describe).unwrap_or_default();
             if let Some(note) = &transition.note {
                 if !label.is_empty() {

@@ -19,10 +19,7 @@ pub use model::*;
 pub const EMBEDDED: &[(&str, &str)] = &[
     ("MIN.toml", include_str!("../../../../definitions/MIN.toml")),
     ("TRO.toml", include_str!("../../../../definitions/TRO.toml")),
-    (
-        "DTEN.toml",
-        include_str!("../../../../definitions/DTEN.toml"),
-    ),
+    ("DTEN.toml", include_str!("../../../../definitions/DTEN.toml")),
 ];
 
 /// A problem found in a definition file, with where it is.
@@ -75,19 +72,13 @@ impl Definitions {
     /// The embedded defaults. They are checked by the test suite, so this cannot fail in a
     /// released binary; it returns the error rather than panicking all the same.
     pub fn embedded() -> Result<Definitions, DefinitionErrors> {
-        Definitions::from_sources(
-            EMBEDDED
-                .iter()
-                .map(|(name, text)| (name.to_string(), text.to_string())),
-        )
+        Definitions::from_sources(EMBEDDED.iter().map(|(name, text)| (name.to_string(), text.to_string())))
     }
 
     /// Parses and validates files given as (file name, TOML text). A later file with the same
     /// code and version as an earlier one replaces it (so an override folder can follow the
     /// embedded defaults). Every problem in every file is reported, not only the first.
-    pub fn from_sources(
-        sources: impl IntoIterator<Item = (String, String)>,
-    ) -> Result<Definitions, DefinitionErrors> {
+    pub fn from_sources(sources: impl IntoIterator<Item = (String, String)>) -> Result<Definitions, DefinitionErrors> {
         let mut definitions = Definitions::default();
         let mut errors = Vec::new();
         for (file, text) in sources {
@@ -102,25 +93,17 @@ impl Definitions {
                 Err(mut found) => errors.append(&mut found),
             }
         }
-        if errors.is_empty() {
-            Ok(definitions)
-        } else {
-            Err(DefinitionErrors(errors))
-        }
+        if errors.is_empty() { Ok(definitions) } else { Err(DefinitionErrors(errors)) }
     }
 
     /// The newest version of a case type, used for new cases.
     pub fn latest(&self, code: &str) -> Option<&Arc<CaseTypeDefinition>> {
-        self.by_code
-            .get(code)
-            .and_then(|versions| versions.values().next_back())
+        self.by_code.get(code).and_then(|versions| versions.values().next_back())
     }
 
     /// A case type at a given version.
     pub fn get(&self, code: &str, version: u32) -> Option<&Arc<CaseTypeDefinition>> {
-        self.by_code
-            .get(code)
-            .and_then(|versions| versions.get(&version))
+        self.by_code.get(code).and_then(|versions| versions.get(&version))
     }
 
     /// Case-type codes in alphabetical order.
@@ -161,8 +144,5 @@ pub fn parse(file: &str, text: &str) -> Result<CaseTypeDefinition, Vec<Definitio
 /// 1-based line number of a byte offset.
 fn line_of(text: &str, offset: usize) -> usize {
     let end = offset.min(text.len());
-    text.as_bytes()
-        .get(..end)
-        .map_or(0, |head| head.iter().filter(|&&b| b == b'\n').count())
-        + 1
+    text.as_bytes().get(..end).map_or(0, |head| head.iter().filter(|&&b| b == b'\n').count()) + 1
 }

@@ -89,10 +89,7 @@ pub enum Target {
 impl<'de> Deserialize<'de> for Target {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Target, D::Error> {
         #[derive(Deserialize)]
-        #[serde(
-            untagged,
-            expecting = "a number of working days, \"case\", \"none\" or \"field:NAME\""
-        )]
+        #[serde(untagged, expecting = "a number of working days, \"case\", \"none\" or \"field:NAME\"")]
         enum Raw {
             Days(u32),
             Word(String),
@@ -361,10 +358,7 @@ impl CaseTypeDefinition {
 
     /// Every field declared on any stage with this name (the same name may appear on several).
     pub fn fields_named<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Field> + 'a {
-        self.stages
-            .iter()
-            .flat_map(|stage| stage.fields.iter())
-            .filter(move |field| field.name.get_ref() == name)
+        self.stages.iter().flat_map(|stage| stage.fields.iter()).filter(move |field| field.name.get_ref() == name)
     }
 
     /// The role with this name.
@@ -376,8 +370,6 @@ impl CaseTypeDefinition {
 impl Stage {
     /// The field with this name on this stage.
     pub fn field(&self, name: &str) -> Option<&Field> {
-        self.fields
-            .iter()
-            .find(|field| field.name.get_ref() == name)
+        self.fields.iter().find(|field| field.name.get_ref() == name)
     }
 }

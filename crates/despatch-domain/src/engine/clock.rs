@@ -9,11 +9,7 @@ use crate::event::{Change, EventKind};
 const MAX_EXTENSION_DAYS: u32 = 250;
 
 fn reason_required(reason: &str) -> Result<(), CommandError> {
-    if reason.trim().is_empty() {
-        Err(CommandError::invalid("reason", "Enter a reason"))
-    } else {
-        Ok(())
-    }
+    if reason.trim().is_empty() { Err(CommandError::invalid("reason", "Enter a reason")) } else { Ok(()) }
 }
 
 impl Run<'_> {
@@ -30,14 +26,8 @@ impl Run<'_> {
                 format!("An extension must be between 1 and {MAX_EXTENSION_DAYS} working days"),
             ));
         }
-        state.clock.extensions.push(Extension {
-            working_days,
-            reason: reason.trim().to_string(),
-        });
-        self.emit(EventKind::ExtensionApplied {
-            working_days,
-            reason: reason.trim().to_string(),
-        });
+        state.clock.extensions.push(Extension { working_days, reason: reason.trim().to_string() });
+        self.emit(EventKind::ExtensionApplied { working_days, reason: reason.trim().to_string() });
         self.settle(state, &format!("extension of {working_days} working days"))
     }
 
@@ -55,24 +45,15 @@ impl Run<'_> {
             });
         }
         if from < state.received {
-            return Err(CommandError::invalid(
-                "from",
-                "The clock cannot stop before the date received",
-            ));
+            return Err(CommandError::invalid("from", "The clock cannot stop before the date received"));
         }
         if let Some(last) = state.clock.stops.last().and_then(|stop| stop.until)
             && from < last
         {
-            return Err(CommandError::invalid(
-                "from",
-                "The clock cannot stop inside an earlier stop",
-            ));
+            return Err(CommandError::invalid("from", "The clock cannot stop inside an earlier stop"));
         }
         state.clock.stops.push(ClockStop { from, until: None });
-        self.emit(EventKind::ClockStopped {
-            from,
-            reason: reason.trim().to_string(),
-        });
+        self.emit(EventKind::ClockStopped { from, reason: reason.trim().to_string() });
         self.note(state, "CLOCK", reason)?;
         self.settle(state, "clock stopped")
     }
@@ -84,28 +65,17 @@ impl Run<'_> {
         reason: &str,
     ) -> Result<(), CommandError> {
         reason_required(reason)?;
-        let Some(stop) = state
-            .clock
-            .stops
-            .last_mut()
-            .filter(|stop| stop.until.is_none())
-        else {
+        let Some(stop) = state.clock.stops.last_mut().filter(|stop| stop.until.is_none()) else {
             return Err(CommandError::NotAllowed {
                 command: "resume clock",
                 situation: "while the clock is running".to_string(),
             });
         };
         if on <= stop.from {
-            return Err(CommandError::invalid(
-                "on",
-                "The clock must resume after the day it stopped",
-            ));
+            return Err(CommandError::invalid("on", "The clock must resume after the day it stopped"));
         }
         stop.until = Some(on);
-        self.emit(EventKind::ClockResumed {
-            on,
-            reason: reason.trim().to_string(),
-        });
+        self.emit(EventKind::ClockResumed { on, reason: reason.trim().to_string() });
         self.note(state, "CLOCK", reason)?;
         self.settle(state, "clock resumed")
     }
@@ -130,38 +100,19 @@ impl Run<'_> {
     /// Moves the case to `to_version` of its case type, renaming its stage and fields as that
     /// version's migration says. Refused when the target has no migration from this version, or
     /// when the case's stage would not exist afterwards.
-    pub(super) fn migrate(
-        &mut self,
-        state: &mut CaseState,
-        to_version: u32,
-    ) -> Result<(), CommandError> {
+    pub(super) fn migrate(&mut self, state: &mut CaseState, to_version: u32) -> Result<(), CommandError> {
         let from_version = state.definition_version;
         let target = self.world.definition(&state.case_type, to_version)?;
-        let refuse = |situation: String| CommandError::NotAllowed {
-            command: "migrate definition",
-            situation,
-        };
+        let refuse = |situation: String| CommandError::NotAllowed { command: "migrate definition", situation };
         if to_version <= from_version {
-            return Err(refuse(format!(
-                "to version {to_version}: the case is already at version {from_version}"
-            )));
+            return Err(refuse(format!("to version {to_version}: the case is already at version {from_version}")));
         }
-        let migration = target
-            .migrations
-            .iter()
-            .find(|m| m.from_version == from_version)
-            .ok_or_else(|| {
-                refuse(format!(
-                    "to version {to_version}: it declares no migration from version {from_version}"
-                ))
-            })?;
+        let migration = target.migrations.iter().find(|m| m.from_version == from_version).ok_or_else(|| {
+            refuse(format!("to version {to_version}: it declares no migration from version {from_version}"))
+        })?;
         let before_stage = state.stage.as_ref().map(|s| s.stage.clone());
         if let Some(stage) = state.stage.as_mut() {
-            let renamed = migration
-                .stages
-                .get(&stage.stage)
-                .cloned()
-                .unwrap_or_else(|| stage.stage.clone());
+            let renamed = migration.stages.get(&stage.stage).cloned().unwrap_or_else(|| stage.stage.clone());
             if target.stage(&renamed).is_none() {
                 return Err(refuse(format!(
                     "to version {to_version}: stage {renamed} does not exist there; add it to the migration's stages"
@@ -178,10 +129,7 @@ impl Run<'_> {
         self.emit(EventKind::DefinitionMigrated {
             from_version,
             to_version,
-            stage: Change {
-                before: before_stage,
-                after: state.stage.as_ref().map(|s| s.stage.clone()),
-            },
+            stage: Change { before: before_stage, after: state.stage.as_ref().map(|s| s.stage.clone()) },
         });
         let calendar = self
             .world

@@ -27,40 +27,29 @@ impl Run<'_> {
             });
         };
         if active.stage != expected_stage {
-            return Err(CommandError::StageMoved {
-                expected: expected_stage.to_string(),
-                actual: active.stage,
-            });
+            return Err(CommandError::StageMoved { expected: expected_stage.to_string(), actual: active.stage });
         }
         let user = self.actor.user.clone();
         match &active.user {
             Some(holder) if *holder == user => {}
             None if take => {
                 if !self.directory.is_member(&user, &active.team) {
-                    return Err(CommandError::NotInTeam {
-                        user,
-                        team: active.team,
-                    });
+                    return Err(CommandError::NotInTeam { user, team: active.team });
                 }
                 self.allocate_to_user(state, &user)?;
             }
             holder => {
-                return Err(CommandError::NotAllocatedToYou {
-                    stage: active.stage,
-                    allocated_to: holder.clone(),
-                });
+                return Err(CommandError::NotAllocatedToYou { stage: active.stage, allocated_to: holder.clone() });
             }
         }
         let definition = self.definition;
-        let stage = definition
-            .stage(&active.stage)
-            .ok_or_else(|| CommandError::NotAllowed {
-                command: "complete stage",
-                situation: format!(
-                    "at stage {}, which definition {} v{} does not have",
-                    active.stage, definition.code, definition.version
-                ),
-            })?;
+        let stage = definition.stage(&active.stage).ok_or_else(|| CommandError::NotAllowed {
+            command: "complete stage",
+            situation: format!(
+                "at stage {}, which definition {} v{} does not have",
+                active.stage, definition.code, definition.version
+            ),
+        })?;
         let submitted: BTreeMap<String, String> = fields
             .iter()
             .map(|(name, value)| (name.clone(), value.trim().to_string()))
@@ -76,19 +65,13 @@ impl Run<'_> {
         candidate.extend(submitted.clone());
         let received = self.received_after(state, stage, &submitted);
         let mut errors = self.check_form(state, stage, &submitted, &candidate, received);
-        let transition = stage.transitions.iter().find(|t| {
-            t.when
-                .as_ref()
-                .is_none_or(|w| holds(w, &candidate, &state.roles))
-        });
+        let transition =
+            stage.transitions.iter().find(|t| t.when.as_ref().is_none_or(|w| holds(w, &candidate, &state.roles)));
         let note = note.map(str::trim).filter(|note| !note.is_empty());
         if let Some(Transition { note: Some(_), .. }) = transition
             && note.is_none()
         {
-            errors.push(FieldError {
-                field: "note".to_string(),
-                message: "Enter a reason".to_string(),
-            });
+            errors.push(FieldError { field: "note".to_string(), message: "Enter a reason".to_string() });
         }
         if note.is_some_and(|note| note.chars().count() > MAX_NOTE_CHARS) {
             errors.push(FieldError {
@@ -99,16 +82,11 @@ impl Run<'_> {
         if !errors.is_empty() {
             return Err(CommandError::Invalid(errors));
         }
-        let transition = transition.ok_or_else(|| CommandError::NoDecision {
-            stage: active.stage.clone(),
-        })?;
+        let transition = transition.ok_or_else(|| CommandError::NoDecision { stage: active.stage.clone() })?;
 
         self.apply_fields(state, stage, &submitted, transition, received);
         if let Some(note) = note {
-            let note_type = transition
-                .note
-                .clone()
-                .unwrap_or_else(|| "STAGE".to_string());
+            let note_type = transition.note.clone().unwrap_or_else(|| "STAGE".to_string());
             self.note(state, &note_type, note)?;
         }
         self.emit(EventKind::StageCompleted {
@@ -132,12 +110,7 @@ impl Run<'_> {
     }
 
     /// The received date after this submission (a `sets_received` field corrects it).
-    fn received_after(
-        &self,
-        state: &CaseState,
-        stage: &Stage,
-        submitted: &BTreeMap<String, String>,
-    ) -> NaiveDate {
+    fn received_after(&self, state: &CaseState, stage: &Stage, submitted: &BTreeMap<String, String>) -> NaiveDate {
         stage
             .fields
             .iter()
@@ -166,20 +139,11 @@ impl Run<'_> {
         }
         for field in &stage.fields {
             let name = field.name.get_ref();
-            let required = field.required
-                || field
-                    .required_when
-                    .as_ref()
-                    .is_some_and(|w| holds(w, candidate, &state.roles));
-            let allowed = field
-                .allowed_when
-                .as_ref()
-                .is_none_or(|w| holds(w, candidate, &state.roles));
+            let required =
+                field.required || field.required_when.as_ref().is_some_and(|w| holds(w, candidate, &state.roles));
+            let allowed = field.allowed_when.as_ref().is_none_or(|w| holds(w, candidate, &state.roles));
             match submitted.get(name.as_str()) {
-                None if required => errors.push(FieldError {
-                    field: name.clone(),
-                    message: missing(field),
-                }),
+                None if required => errors.push(FieldError { field: name.clone(), message: missing(field) }),
                 None => {}
                 Some(_) if !allowed => errors.push(FieldError {
                     field: name.clone(),
@@ -187,32 +151,20 @@ impl Run<'_> {
                 }),
                 Some(value) => {
                     if let Err(message) = self.check_value(field, value, received) {
-                        errors.push(FieldError {
-                            field: name.clone(),
-                            message,
-                        });
+                        errors.push(FieldError { field: name.clone(), message });
                     }
                 }
             }
         }
         for requirement in &stage.requires {
             let (met, field, message) = match requirement {
-                Requirement::PrimaryCorrespondent => (
-                    state.primary_correspondent().is_some(),
-                    "correspondents",
-                    "Add a primary correspondent",
-                ),
-                Requirement::PrimaryTopic => (
-                    state.primary_topic.is_some(),
-                    "topics",
-                    "Add a primary topic",
-                ),
+                Requirement::PrimaryCorrespondent => {
+                    (state.primary_correspondent().is_some(), "correspondents", "Add a primary correspondent")
+                }
+                Requirement::PrimaryTopic => (state.primary_topic.is_some(), "topics", "Add a primary topic"),
             };
             if !met {
-                errors.push(FieldError {
-                    field: field.to_string(),
-                    message: message.to_string(),
-                });
+                errors.push(FieldError { field: field.to_string(), message: message.to_string() });
             }
         }
         errors
@@ -223,22 +175,17 @@ impl Run<'_> {
         match field.kind {
             FieldKind::Text | FieldKind::Document => {
                 if value.chars().count() > MAX_NOTE_CHARS {
-                    return Err(format!(
-                        "{label}: must be {MAX_NOTE_CHARS} characters or fewer"
-                    ));
+                    return Err(format!("{label}: must be {MAX_NOTE_CHARS} characters or fewer"));
                 }
             }
             FieldKind::Date => {
-                let date: NaiveDate = value
-                    .parse()
-                    .map_err(|_| format!("{label}: enter a real date, like 2018-11-14"))?;
+                let date: NaiveDate =
+                    value.parse().map_err(|_| format!("{label}: enter a real date, like 2018-11-14"))?;
                 if date > self.today() && (field.sets_received || field.not_after_received) {
                     return Err(format!("{label}: the date must be today or in the past"));
                 }
                 if field.not_after_received && date > received {
-                    return Err(format!(
-                        "{label}: the date must be on or before the date received"
-                    ));
+                    return Err(format!("{label}: the date must be on or before the date received"));
                 }
             }
             FieldKind::Boolean => {
@@ -252,17 +199,9 @@ impl Run<'_> {
                 }
             }
             FieldKind::Choice => {
-                if !field
-                    .choices
-                    .iter()
-                    .any(|choice| !choice.legacy && choice.value == value)
-                {
-                    let offered: Vec<&str> = field
-                        .choices
-                        .iter()
-                        .filter(|c| !c.legacy)
-                        .map(|c| c.value.as_str())
-                        .collect();
+                if !field.choices.iter().any(|choice| !choice.legacy && choice.value == value) {
+                    let offered: Vec<&str> =
+                        field.choices.iter().filter(|c| !c.legacy).map(|c| c.value.as_str()).collect();
                     return Err(format!("{label}: choose one of {}", offered.join(", ")));
                 }
             }
@@ -297,13 +236,7 @@ impl Run<'_> {
         let mut set = |data: &mut BTreeMap<String, String>, name: &str, after: Option<String>| {
             let before = data.get(name).cloned();
             if before != after {
-                changes.insert(
-                    name.to_string(),
-                    Change {
-                        before,
-                        after: after.clone(),
-                    },
-                );
+                changes.insert(name.to_string(), Change { before, after: after.clone() });
                 match after {
                     Some(value) => data.insert(name.to_string(), value),
                     None => data.remove(name),
@@ -314,12 +247,7 @@ impl Run<'_> {
             set(&mut state.data, name, Some(value.clone()));
         }
         for name in &transition.increment {
-            let count = state
-                .data
-                .get(name)
-                .and_then(|v| v.parse::<u64>().ok())
-                .unwrap_or(0)
-                + 1;
+            let count = state.data.get(name).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0) + 1;
             set(&mut state.data, name, Some(count.to_string()));
         }
         for name in &transition.clear {
@@ -342,26 +270,16 @@ impl Run<'_> {
     /// Closes the case; days late are counted to the despatch date, if the reply was despatched.
     fn close(&mut self, state: &mut CaseState) {
         let despatched_on = state.despatched_on;
-        let late = despatched_on.and_then(|on| {
-            state
-                .deadline
-                .map(|deadline| self.calendar.working_days_late(deadline, on))
-        });
+        let late =
+            despatched_on.and_then(|on| state.deadline.map(|deadline| self.calendar.working_days_late(deadline, on)));
         state.closed_at = Some(self.now);
-        self.emit(EventKind::CaseClosed {
-            despatched_on,
-            working_days_late: late,
-        });
+        self.emit(EventKind::CaseClosed { despatched_on, working_days_late: late });
     }
 }
 
 fn missing(field: &Field) -> String {
     match field.kind {
-        FieldKind::Choice
-        | FieldKind::Boolean
-        | FieldKind::Team
-        | FieldKind::User
-        | FieldKind::Topic => {
+        FieldKind::Choice | FieldKind::Boolean | FieldKind::Team | FieldKind::User | FieldKind::Topic => {
             format!("{}: select an answer", field.label)
         }
         FieldKind::Date => format!("{}: enter a date", field.label),

@@ -51,16 +51,9 @@ impl World {
         for definition in definitions.all() {
             let deadlines = &definition.deadlines;
             let calendar = Calendar::new(holidays, &deadlines.regions, &deadlines.exemptions)?;
-            calendars.insert(
-                (definition.code.clone(), definition.version),
-                Arc::new(calendar),
-            );
+            calendars.insert((definition.code.clone(), definition.version), Arc::new(calendar));
         }
-        Ok(World {
-            definitions,
-            calendars,
-            directory,
-        })
+        Ok(World { definitions, calendars, directory })
     }
 
     /// The definitions.
@@ -80,9 +73,7 @@ impl World {
 
     /// The calendar of a case type at a version.
     pub fn calendar(&self, code: &str, version: u32) -> Option<&Calendar> {
-        self.calendars
-            .get(&(code.to_string(), version))
-            .map(Arc::as_ref)
+        self.calendars.get(&(code.to_string(), version)).map(Arc::as_ref)
     }
 
     fn definition(&self, code: &str, version: u32) -> Result<&CaseTypeDefinition, CommandError> {
@@ -181,10 +172,7 @@ pub enum CommandError {
 
 impl CommandError {
     fn invalid(field: &str, message: impl Into<String>) -> CommandError {
-        CommandError::Invalid(vec![FieldError {
-            field: field.to_string(),
-            message: message.into(),
-        }])
+        CommandError::Invalid(vec![FieldError { field: field.to_string(), message: message.into() }])
     }
 }
 
@@ -203,31 +191,20 @@ pub fn open_case(
     world: &World,
     now: DateTime<Utc>,
 ) -> Result<Outcome, CommandError> {
-    let definition = world
-        .definitions
-        .latest(&new.case_type)
-        .ok_or_else(|| CommandError::UnknownCaseType(new.case_type.clone()))?;
+    let definition =
+        world.definitions.latest(&new.case_type).ok_or_else(|| CommandError::UnknownCaseType(new.case_type.clone()))?;
     if new.received > london_date(now) {
-        return Err(CommandError::invalid(
-            "received",
-            "The date received must be today or in the past",
-        ));
+        return Err(CommandError::invalid("received", "The date received must be today or in the past"));
     }
     for name in new.data.keys() {
         if definition.fields_named(name).next().is_none() {
-            return Err(CommandError::invalid(
-                name,
-                format!("{name} is not a field of case type {}", definition.code),
-            ));
+            return Err(CommandError::invalid(name, format!("{name} is not a field of case type {}", definition.code)));
         }
     }
     let mut state = CaseState {
         id,
         reference: reference.clone(),
-        legacy_reference: new
-            .legacy_reference
-            .clone()
-            .filter(|r| !r.trim().is_empty()),
+        legacy_reference: new.legacy_reference.clone().filter(|r| !r.trim().is_empty()),
         case_type: definition.code.clone(),
         definition_version: definition.version,
         version: 0,
@@ -271,20 +248,13 @@ pub fn execute(
 ) -> Result<Outcome, CommandError> {
     let mut next = state.clone();
     let mut run = Run::new(state, actor, world, now)?;
-    let closed_refusal = || CommandError::NotAllowed {
-        command: command.name(),
-        situation: "on a closed case".to_string(),
-    };
+    let closed_refusal =
+        || CommandError::NotAllowed { command: command.name(), situation: "on a closed case".to_string() };
     match command {
         Command::AddNote { text } => run.note(&mut next, "MANUAL", text)?,
         Command::MigrateDefinition { to_version } => run.migrate(&mut next, *to_version)?,
         _ if state.is_closed() => return Err(closed_refusal()),
-        Command::CompleteStage {
-            stage,
-            fields,
-            note,
-            take,
-        } => {
+        Command::CompleteStage { stage, fields, note, take } => {
             run.complete(&mut next, stage, fields, note.as_deref(), *take)?;
         }
         Command::AllocateToUser { user } => run.allocate_to_user(&mut next, user)?,
@@ -293,22 +263,15 @@ pub fn execute(
         Command::AddCorrespondent { details, primary } => {
             run.add_correspondent(&mut next, details, *primary)?;
         }
-        Command::UpdateCorrespondent { id, details } => {
-            run.update_correspondent(&mut next, *id, details)?
-        }
+        Command::UpdateCorrespondent { id, details } => run.update_correspondent(&mut next, *id, details)?,
         Command::RemoveCorrespondent { id } => run.remove_correspondent(&mut next, *id)?,
         Command::SetPrimaryCorrespondent { id } => run.set_primary_correspondent(&mut next, *id)?,
         Command::AddTopic { topic } => run.add_topic(&mut next, topic)?,
         Command::RemoveTopic { topic } => run.remove_topic(&mut next, topic)?,
-        Command::ApplyExtension {
-            working_days,
-            reason,
-        } => run.extend(&mut next, *working_days, reason)?,
+        Command::ApplyExtension { working_days, reason } => run.extend(&mut next, *working_days, reason)?,
         Command::StopClock { from, reason } => run.stop_clock(&mut next, *from, reason)?,
         Command::ResumeClock { on, reason } => run.resume_clock(&mut next, *on, reason)?,
-        Command::RecordHoldingReply { sent_on, note } => {
-            run.holding_reply(&mut next, *sent_on, note)?
-        }
+        Command::RecordHoldingReply { sent_on, note } => run.holding_reply(&mut next, *sent_on, note)?,
     }
     Ok(run.finish(next))
 }
@@ -325,67 +288,36 @@ struct Run<'w> {
 }
 
 impl<'w> Run<'w> {
-    fn new(
-        state: &CaseState,
-        actor: &'w Actor,
-        world: &'w World,
-        now: DateTime<Utc>,
-    ) -> Result<Run<'w>, CommandError> {
+    fn new(state: &CaseState, actor: &'w Actor, world: &'w World, now: DateTime<Utc>) -> Result<Run<'w>, CommandError> {
         let definition = world.definition(&state.case_type, state.definition_version)?;
         let calendar = world
             .calendar(&state.case_type, state.definition_version)
             .ok_or_else(|| CommandError::UnknownCaseType(state.case_type.clone()))?;
-        Ok(Run {
-            definition,
-            calendar,
-            directory: &world.directory,
-            world,
-            actor,
-            now,
-            events: Vec::new(),
-        })
+        Ok(Run { definition, calendar, directory: &world.directory, world, actor, now, events: Vec::new() })
     }
 
     fn emit(&mut self, kind: EventKind) {
-        self.events.push(Event {
-            at: self.now,
-            actor: self.actor.user.clone(),
-            kind,
-        });
+        self.events.push(Event { at: self.now, actor: self.actor.user.clone(), kind });
     }
 
     fn finish(self, mut state: CaseState) -> Outcome {
         state.version += 1;
-        Outcome {
-            state,
-            events: self.events,
-        }
+        Outcome { state, events: self.events }
     }
 
     fn today(&self) -> NaiveDate {
         london_date(self.now)
     }
 
-    fn note(
-        &mut self,
-        _state: &mut CaseState,
-        note_type: &str,
-        text: &str,
-    ) -> Result<(), CommandError> {
+    fn note(&mut self, _state: &mut CaseState, note_type: &str, text: &str) -> Result<(), CommandError> {
         let text = text.trim();
         if text.is_empty() {
             return Err(CommandError::invalid("note", "Enter the text of the note"));
         }
         if text.chars().count() > MAX_NOTE_CHARS {
-            return Err(CommandError::invalid(
-                "note",
-                format!("A note must be {MAX_NOTE_CHARS} characters or fewer"),
-            ));
+            return Err(CommandError::invalid("note", format!("A note must be {MAX_NOTE_CHARS} characters or fewer")));
         }
-        self.emit(EventKind::NoteAdded {
-            note_type: note_type.to_string(),
-            text: text.to_string(),
-        });
+        self.emit(EventKind::NoteAdded { note_type: note_type.to_string(), text: text.to_string() });
         Ok(())
     }
 }

@@ -10,21 +10,14 @@ const MAX_CORRESPONDENTS: usize = 200;
 
 fn check(details: &CorrespondentDetails) -> Result<(), CommandError> {
     if details.name.trim().is_empty() {
-        return Err(CommandError::invalid(
-            "name",
-            "Enter the correspondent's full name",
-        ));
+        return Err(CommandError::invalid("name", "Enter the correspondent's full name"));
     }
-    let too_long = [
-        Some(&details.name),
-        details.organisation.as_ref(),
-        details.email.as_ref(),
-        details.postcode.as_ref(),
-    ]
-    .into_iter()
-    .flatten()
-    .chain(details.address.iter())
-    .any(|text| text.chars().count() > 500);
+    let too_long =
+        [Some(&details.name), details.organisation.as_ref(), details.email.as_ref(), details.postcode.as_ref()]
+            .into_iter()
+            .flatten()
+            .chain(details.address.iter())
+            .any(|text| text.chars().count() > 500);
     if too_long {
         return Err(CommandError::invalid(
             "correspondent",
@@ -35,23 +28,13 @@ fn check(details: &CorrespondentDetails) -> Result<(), CommandError> {
 }
 
 fn build(id: u32, details: &CorrespondentDetails, primary: bool) -> Correspondent {
-    let clean = |value: &Option<String>| {
-        value
-            .as_ref()
-            .map(|v| v.trim().to_string())
-            .filter(|v| !v.is_empty())
-    };
+    let clean = |value: &Option<String>| value.as_ref().map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
     Correspondent {
         id,
         kind: details.kind,
         name: details.name.trim().to_string(),
         organisation: clean(&details.organisation),
-        address: details
-            .address
-            .iter()
-            .map(|line| line.trim().to_string())
-            .filter(|line| !line.is_empty())
-            .collect(),
+        address: details.address.iter().map(|line| line.trim().to_string()).filter(|line| !line.is_empty()).collect(),
         postcode: clean(&details.postcode).map(|p| p.to_ascii_uppercase()),
         email: clean(&details.email),
         their_reference: clean(&details.their_reference),
@@ -92,11 +75,7 @@ impl Run<'_> {
         details: &CorrespondentDetails,
     ) -> Result<(), CommandError> {
         check(details)?;
-        let existing = state
-            .correspondents
-            .iter_mut()
-            .find(|c| c.id == id)
-            .ok_or_else(|| unknown(id))?;
+        let existing = state.correspondents.iter_mut().find(|c| c.id == id).ok_or_else(|| unknown(id))?;
         let after = build(id, details, existing.primary);
         if *existing != after {
             let before = std::mem::replace(existing, after.clone());
@@ -105,16 +84,8 @@ impl Run<'_> {
         Ok(())
     }
 
-    pub(super) fn remove_correspondent(
-        &mut self,
-        state: &mut CaseState,
-        id: u32,
-    ) -> Result<(), CommandError> {
-        let index = state
-            .correspondents
-            .iter()
-            .position(|c| c.id == id)
-            .ok_or_else(|| unknown(id))?;
+    pub(super) fn remove_correspondent(&mut self, state: &mut CaseState, id: u32) -> Result<(), CommandError> {
+        let index = state.correspondents.iter().position(|c| c.id == id).ok_or_else(|| unknown(id))?;
         if state.correspondents[index].primary && state.correspondents.len() > 1 {
             return Err(CommandError::invalid(
                 "correspondent",
@@ -126,11 +97,7 @@ impl Run<'_> {
         Ok(())
     }
 
-    pub(super) fn set_primary_correspondent(
-        &mut self,
-        state: &mut CaseState,
-        id: u32,
-    ) -> Result<(), CommandError> {
+    pub(super) fn set_primary_correspondent(&mut self, state: &mut CaseState, id: u32) -> Result<(), CommandError> {
         if !state.correspondents.iter().any(|c| c.id == id) {
             return Err(unknown(id));
         }
@@ -141,52 +108,28 @@ impl Run<'_> {
         for correspondent in &mut state.correspondents {
             correspondent.primary = correspondent.id == id;
         }
-        self.emit(EventKind::PrimaryCorrespondentChanged {
-            change: Change {
-                before,
-                after: Some(id.to_string()),
-            },
-        });
+        self.emit(EventKind::PrimaryCorrespondentChanged { change: Change { before, after: Some(id.to_string()) } });
         Ok(())
     }
 
-    pub(super) fn add_topic(
-        &mut self,
-        state: &mut CaseState,
-        topic: &str,
-    ) -> Result<(), CommandError> {
+    pub(super) fn add_topic(&mut self, state: &mut CaseState, topic: &str) -> Result<(), CommandError> {
         if !self.directory.topics.contains(topic) {
-            return Err(CommandError::invalid(
-                "topic",
-                format!("{topic} is not an active topic"),
-            ));
+            return Err(CommandError::invalid("topic", format!("{topic} is not an active topic")));
         }
         if state.topics.iter().any(|t| t == topic) {
-            return Err(CommandError::invalid(
-                "topic",
-                format!("The case already has topic {topic}"),
-            ));
+            return Err(CommandError::invalid("topic", format!("The case already has topic {topic}")));
         }
         state.topics.push(topic.to_string());
-        self.emit(EventKind::TopicAdded {
-            topic: topic.to_string(),
-        });
+        self.emit(EventKind::TopicAdded { topic: topic.to_string() });
         if state.primary_topic.is_none() {
             self.make_primary_topic(state, topic);
         }
         self.settle(state, "topic added")
     }
 
-    pub(super) fn remove_topic(
-        &mut self,
-        state: &mut CaseState,
-        topic: &str,
-    ) -> Result<(), CommandError> {
+    pub(super) fn remove_topic(&mut self, state: &mut CaseState, topic: &str) -> Result<(), CommandError> {
         let Some(index) = state.topics.iter().position(|t| t == topic) else {
-            return Err(CommandError::invalid(
-                "topic",
-                format!("The case has no topic {topic}"),
-            ));
+            return Err(CommandError::invalid("topic", format!("The case has no topic {topic}")));
         };
         if state.primary_topic.as_deref() == Some(topic) {
             return Err(CommandError::invalid(
@@ -195,9 +138,7 @@ impl Run<'_> {
             ));
         }
         state.topics.remove(index);
-        self.emit(EventKind::TopicRemoved {
-            topic: topic.to_string(),
-        });
+        self.emit(EventKind::TopicRemoved { topic: topic.to_string() });
         Ok(())
     }
 
@@ -205,25 +146,15 @@ impl Run<'_> {
     pub(super) fn make_primary_topic(&mut self, state: &mut CaseState, topic: &str) {
         if !state.topics.iter().any(|t| t == topic) {
             state.topics.push(topic.to_string());
-            self.emit(EventKind::TopicAdded {
-                topic: topic.to_string(),
-            });
+            self.emit(EventKind::TopicAdded { topic: topic.to_string() });
         }
         if state.primary_topic.as_deref() != Some(topic) {
             let before = state.primary_topic.replace(topic.to_string());
-            self.emit(EventKind::PrimaryTopicChanged {
-                change: Change {
-                    before,
-                    after: Some(topic.to_string()),
-                },
-            });
+            self.emit(EventKind::PrimaryTopicChanged { change: Change { before, after: Some(topic.to_string()) } });
         }
     }
 }
 
 fn unknown(id: u32) -> CommandError {
-    CommandError::invalid(
-        "correspondent",
-        format!("The case has no correspondent {id}"),
-    )
+    CommandError::invalid("correspondent", format!("The case has no correspondent {id}"))
 }

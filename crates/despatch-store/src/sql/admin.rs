@@ -9,10 +9,7 @@ use crate::StoreError;
 
 pub(super) async fn load_directory(pool: &AnyPool) -> Result<Directory, StoreError> {
     let mut directory = Directory::default();
-    for row in sqlx::query("SELECT code, name, unit, active FROM teams")
-        .fetch_all(pool)
-        .await?
-    {
+    for row in sqlx::query("SELECT code, name, unit, active FROM teams").fetch_all(pool).await? {
         let team = Team {
             code: row.try_get("code")?,
             name: row.try_get("name")?,
@@ -21,75 +18,32 @@ pub(super) async fn load_directory(pool: &AnyPool) -> Result<Directory, StoreErr
         };
         directory.teams.insert(team.code.clone(), team);
     }
-    for row in sqlx::query("SELECT code FROM topics WHERE active = 1")
-        .fetch_all(pool)
-        .await?
-    {
+    for row in sqlx::query("SELECT code FROM topics WHERE active = 1").fetch_all(pool).await? {
         directory.topics.insert(row.try_get("code")?);
     }
-    for row in sqlx::query("SELECT case_type, stage, topic, team FROM topic_links")
-        .fetch_all(pool)
-        .await?
-    {
-        directory.topic_links.insert(
-            (
-                row.try_get("case_type")?,
-                row.try_get("stage")?,
-                row.try_get("topic")?,
-            ),
-            row.try_get("team")?,
-        );
-    }
-    for row in sqlx::query("SELECT name FROM users")
-        .fetch_all(pool)
-        .await?
-    {
+    for row in sqlx::query("SELECT case_type, stage, topic, team FROM topic_links").fetch_all(pool).await? {
         directory
-            .memberships
-            .entry(row.try_get("name")?)
-            .or_default();
+            .topic_links
+            .insert((row.try_get("case_type")?, row.try_get("stage")?, row.try_get("topic")?), row.try_get("team")?);
     }
-    for row in sqlx::query("SELECT user_name, team FROM memberships")
-        .fetch_all(pool)
-        .await?
-    {
-        directory
-            .memberships
-            .entry(row.try_get("user_name")?)
-            .or_default()
-            .insert(row.try_get("team")?);
+    for row in sqlx::query("SELECT name FROM users").fetch_all(pool).await? {
+        directory.memberships.entry(row.try_get("name")?).or_default();
+    }
+    for row in sqlx::query("SELECT user_name, team FROM memberships").fetch_all(pool).await? {
+        directory.memberships.entry(row.try_get("user_name")?).or_default().insert(row.try_get("team")?);
     }
     Ok(directory)
 }
 
 /// Replaces the directory in one transaction.
-pub(super) async fn save_directory(
-    pool: &AnyPool,
-    directory: &Directory,
-) -> Result<(), StoreError> {
+pub(super) async fn save_directory(pool: &AnyPool, directory: &Directory) -> Result<(), StoreError> {
     let mut tx = pool.begin().await?;
-    for table in [
-        "memberships",
-        "users",
-        "topic_links",
-        "topics",
-        "teams",
-        "units",
-    ] {
-        sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM {table}")))
-            .execute(&mut *tx)
-            .await?;
+    for table in ["memberships", "users", "topic_links", "topics", "teams", "units"] {
+        sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM {table}"))).execute(&mut *tx).await?;
     }
-    let units: BTreeMap<&str, ()> = directory
-        .teams
-        .values()
-        .map(|team| (team.unit.as_str(), ()))
-        .collect();
+    let units: BTreeMap<&str, ()> = directory.teams.values().map(|team| (team.unit.as_str(), ())).collect();
     for unit in units.keys() {
-        sqlx::query("INSERT INTO units (code, name) VALUES ($1, $1)")
-            .bind(unit.to_string())
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query("INSERT INTO units (code, name) VALUES ($1, $1)").bind(unit.to_string()).execute(&mut *tx).await?;
     }
     for team in directory.teams.values() {
         sqlx::query("INSERT INTO teams (code, name, unit, active) VALUES ($1, $2, $3, $4)")
@@ -107,15 +61,13 @@ pub(super) async fn save_directory(
             .await?;
     }
     for ((case_type, stage, topic), team) in &directory.topic_links {
-        sqlx::query(
-            "INSERT INTO topic_links (case_type, stage, topic, team) VALUES ($1, $2, $3, $4)",
-        )
-        .bind(case_type.clone())
-        .bind(stage.clone())
-        .bind(topic.clone())
-        .bind(team.clone())
-        .execute(&mut *tx)
-        .await?;
+        sqlx::query("INSERT INTO topic_links (case_type, stage, topic, team) VALUES ($1, $2, $3, $4)")
+            .bind(case_type.clone())
+            .bind(stage.clone())
+            .bind(topic.clone())
+            .bind(team.clone())
+            .execute(&mut *tx)
+            .await?;
     }
     for (user, teams) in &directory.memberships {
         sqlx::query("INSERT INTO users (name, display_name) VALUES ($1, $1)")

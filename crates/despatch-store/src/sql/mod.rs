@@ -22,7 +22,8 @@ const MAX_BATCH: usize = 64;
 
 /// SQLite connection settings: WAL, every commit fsynced, foreign keys on, wait up to 10 s for
 /// the write lock held by another process.
-const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;";
+const SQLITE_PRAGMAS: &str =
+    "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;";
 
 /// A store on SQLite or PostgreSQL.
 #[derive(Debug, Clone)]
@@ -38,8 +39,7 @@ impl SqlStore {
     pub async fn open(url: &str) -> Result<SqlStore, StoreError> {
         sqlx::any::install_default_drivers();
         let (url, backend) = normalise(url)?;
-        let options =
-            AnyConnectOptions::from_str(&url).map_err(|_| StoreError::BadUrl(url.clone()))?;
+        let options = AnyConnectOptions::from_str(&url).map_err(|_| StoreError::BadUrl(url.clone()))?;
         // One direct connection first, so that a damaged file or an unreachable server is
         // reported at once rather than as a pool time-out.
         let connection = writer_connection(&options, backend).await?;
@@ -59,31 +59,16 @@ impl SqlStore {
         migrate(&pool, backend).await?;
         let (sender, receiver) = mpsc::channel(1024);
         tokio::spawn(writer::run(connection, options, backend, receiver));
-        Ok(SqlStore {
-            pool,
-            backend,
-            writer: sender,
-        })
+        Ok(SqlStore { pool, backend, writer: sender })
     }
 }
 
-async fn writer_connection(
-    options: &AnyConnectOptions,
-    backend: Backend,
-) -> Result<AnyConnection, StoreError> {
-    let mut connection = AnyConnection::connect_with(options)
-        .await
-        .map_err(classify)?;
+async fn writer_connection(options: &AnyConnectOptions, backend: Backend) -> Result<AnyConnection, StoreError> {
+    let mut connection = AnyConnection::connect_with(options).await.map_err(classify)?;
     if backend == Backend::Sqlite {
-        sqlx::query(SQLITE_PRAGMAS)
-            .execute(&mut connection)
-            .await
-            .map_err(classify)?;
+        sqlx::query(SQLITE_PRAGMAS).execute(&mut connection).await.map_err(classify)?;
         // The pragmas do not read the file; this does, and fails on a file that is not a database.
-        sqlx::query("SELECT COUNT(*) FROM sqlite_master")
-            .execute(&mut connection)
-            .await
-            .map_err(classify)?;
+        sqlx::query("SELECT COUNT(*) FROM sqlite_master").execute(&mut connection).await.map_err(classify)?;
     }
     Ok(connection)
 }
@@ -94,19 +79,12 @@ fn normalise(url: &str) -> Result<(String, Backend), StoreError> {
     if url.starts_with("postgres://") || url.starts_with("postgresql://") {
         return Ok((url.to_string(), Backend::Postgres));
     }
-    let path = url
-        .strip_prefix("sqlite://")
-        .or_else(|| url.strip_prefix("sqlite:"))
-        .unwrap_or(url);
+    let path = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url);
     if path.is_empty() || path.contains("://") {
         return Err(StoreError::BadUrl(url.to_string()));
     }
     let (path, query) = path.split_once('?').unwrap_or((path, ""));
-    let query = if query.is_empty() {
-        "mode=rwc".to_string()
-    } else {
-        query.to_string()
-    };
+    let query = if query.is_empty() { "mode=rwc".to_string() } else { query.to_string() };
     Ok((format!("sqlite://{path}?{query}"), Backend::Sqlite))
 }
 
@@ -136,10 +114,7 @@ async fn migrate(pool: &AnyPool, backend: Backend) -> Result<(), StoreError> {
 /// Maps "not a database"-style errors to [`StoreError::Corrupt`].
 pub(crate) fn classify(error: sqlx::Error) -> StoreError {
     let text = error.to_string();
-    if text.contains("not a database")
-        || text.contains("malformed")
-        || text.contains("file is encrypted")
-    {
+    if text.contains("not a database") || text.contains("malformed") || text.contains("file is encrypted") {
         StoreError::Corrupt(text)
     } else {
         StoreError::Database(error)

@@ -11,11 +11,10 @@ use tokio::sync::oneshot;
 
 use super::writer::Job;
 use super::{SqlStore, classify, parse_date};
-use crate::{
-    Backend, CaseSummary, OpenFn, Page, SearchQuery, StageVisit, Store, StoreError, StoredEventRow,
-};
+use crate::{Backend, CaseSummary, OpenFn, Page, SearchQuery, StageVisit, Store, StoreError, StoredEventRow};
 
-const SUMMARY_COLUMNS: &str = "c.id, c.reference, c.case_type, c.stage, c.team, c.assigned_user, c.stage_deadline, c.deadline, c.received";
+const SUMMARY_COLUMNS: &str =
+    "c.id, c.reference, c.case_type, c.stage, c.team, c.assigned_user, c.stage_deadline, c.deadline, c.received";
 
 fn summary(row: &AnyRow) -> Result<CaseSummary, StoreError> {
     let received: String = row.try_get("received")?;
@@ -28,9 +27,7 @@ fn summary(row: &AnyRow) -> Result<CaseSummary, StoreError> {
         user: row.try_get("assigned_user")?,
         stage_deadline: parse_date(row.try_get("stage_deadline")?),
         deadline: parse_date(row.try_get("deadline")?),
-        received: received
-            .parse()
-            .map_err(|_| StoreError::Decode(format!("received date {received:?}")))?,
+        received: received.parse().map_err(|_| StoreError::Decode(format!("received date {received:?}")))?,
     })
 }
 
@@ -46,20 +43,14 @@ enum Param {
 
 /// Words of a search, each quoted for FTS5 so user text is never query syntax.
 fn fts5_query(text: &str) -> Option<String> {
-    let words: Vec<String> = text
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(|w| format!("\"{w}\""))
-        .collect();
+    let words: Vec<String> =
+        text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(|w| format!("\"{w}\"")).collect();
     (!words.is_empty()).then(|| words.join(" "))
 }
 
 fn page_bounds(page: u32, page_size: u32) -> (i64, i64) {
     let size = page_size.clamp(1, 500);
-    (
-        i64::from(size),
-        i64::from(page.max(1) - 1) * i64::from(size),
-    )
+    (i64::from(size), i64::from(page.max(1) - 1) * i64::from(size))
 }
 
 impl SqlStore {
@@ -82,13 +73,10 @@ impl SqlStore {
             }
             query
         };
-        let total: i64 = bind(
-            format!("SELECT COUNT(*) AS n FROM {from} WHERE {filter}"),
-            &params,
-        )
-        .fetch_one(&self.pool)
-        .await?
-        .try_get("n")?;
+        let total: i64 = bind(format!("SELECT COUNT(*) AS n FROM {from} WHERE {filter}"), &params)
+            .fetch_one(&self.pool)
+            .await?
+            .try_get("n")?;
         let (limit, offset) = page_bounds(page, page_size);
         let n = params.len();
         let sql = format!(
@@ -100,10 +88,7 @@ impl SqlStore {
         all.push(Param::Int(limit));
         all.push(Param::Int(offset));
         let rows = bind(sql, &all).fetch_all(&self.pool).await?;
-        Ok(Page {
-            total: total as u64,
-            rows: rows.iter().map(summary).collect::<Result<_, _>>()?,
-        })
+        Ok(Page { total: total as u64, rows: rows.iter().map(summary).collect::<Result<_, _>>()? })
     }
 }
 
@@ -113,37 +98,17 @@ impl Store for SqlStore {
         self.backend
     }
 
-    async fn create_case(
-        &self,
-        case_type: &str,
-        year: i32,
-        open: OpenFn,
-    ) -> Result<Outcome, StoreError> {
+    async fn create_case(&self, case_type: &str, year: i32, open: OpenFn) -> Result<Outcome, StoreError> {
         let (reply, answer) = oneshot::channel();
-        let job = Job::Create {
-            case_type: case_type.to_string(),
-            year,
-            open,
-            reply,
-        };
-        self.writer
-            .send(job)
-            .await
-            .map_err(|_| StoreError::Closed)?;
+        let job = Job::Create { case_type: case_type.to_string(), year, open, reply };
+        self.writer.send(job).await.map_err(|_| StoreError::Closed)?;
         answer.await.map_err(|_| StoreError::Closed)?
     }
 
     async fn save(&self, expected_version: u64, outcome: Outcome) -> Result<(), StoreError> {
         let (reply, answer) = oneshot::channel();
-        let job = Job::Save {
-            expected_version,
-            outcome: Box::new(outcome),
-            reply,
-        };
-        self.writer
-            .send(job)
-            .await
-            .map_err(|_| StoreError::Closed)?;
+        let job = Job::Save { expected_version, outcome: Box::new(outcome), reply };
+        self.writer.send(job).await.map_err(|_| StoreError::Closed)?;
         answer.await.map_err(|_| StoreError::Closed)?
     }
 
@@ -153,18 +118,18 @@ impl Store for SqlStore {
             .fetch_optional(&self.pool)
             .await
             .map_err(classify)?;
-        row.map(|row| decode_state(&row.try_get::<String, _>("state")?))
-            .transpose()
+        row.map(|row| decode_state(&row.try_get::<String, _>("state")?)).transpose()
     }
 
     async fn case_by_reference(&self, reference: &str) -> Result<Option<CaseState>, StoreError> {
         let reference = reference.trim().to_ascii_uppercase();
-        let row = sqlx::query("SELECT state FROM cases WHERE reference = $1 OR UPPER(legacy_reference) = $1 ORDER BY id LIMIT 1")
-            .bind(reference)
-            .fetch_optional(&self.pool)
-            .await?;
-        row.map(|row| decode_state(&row.try_get::<String, _>("state")?))
-            .transpose()
+        let row = sqlx::query(
+            "SELECT state FROM cases WHERE reference = $1 OR UPPER(legacy_reference) = $1 ORDER BY id LIMIT 1",
+        )
+        .bind(reference)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|row| decode_state(&row.try_get::<String, _>("state")?)).transpose()
     }
 
     async fn search(&self, query: &SearchQuery) -> Result<Page, StoreError> {
@@ -172,26 +137,16 @@ impl Store for SqlStore {
         let mut filters = vec!["1 = 1".to_string()];
         let mut from = "cases c".to_string();
         let mut order = "c.received DESC, c.id DESC".to_string();
-        let text = query
-            .text
-            .as_deref()
-            .map(str::trim)
-            .filter(|t| !t.is_empty());
+        let text = query.text.as_deref().map(str::trim).filter(|t| !t.is_empty());
         if let Some(text) = text {
             if text.contains('/') {
                 params.push(Param::Text(format!("{}%", text.to_ascii_uppercase())));
-                filters.push(format!(
-                    "(c.reference LIKE ${0} OR UPPER(c.legacy_reference) LIKE ${0})",
-                    params.len()
-                ));
+                filters.push(format!("(c.reference LIKE ${0} OR UPPER(c.legacy_reference) LIKE ${0})", params.len()));
             } else {
                 let hits = match self.backend {
                     Backend::Sqlite => {
                         let Some(fts) = fts5_query(text) else {
-                            return Ok(Page {
-                                total: 0,
-                                rows: Vec::new(),
-                            });
+                            return Ok(Page { total: 0, rows: Vec::new() });
                         };
                         params.push(Param::Text(fts));
                         format!(
@@ -227,39 +182,17 @@ impl Store for SqlStore {
             params.push(Param::Text(to_date.to_string()));
             filters.push(format!("c.received <= ${}", params.len()));
         }
-        self.paged(
-            &from,
-            &filters.join(" AND "),
-            &order,
-            params,
-            query.page,
-            query.page_size,
-        )
-        .await
+        self.paged(&from, &filters.join(" AND "), &order, params, query.page, query.page_size).await
     }
 
-    async fn workstack(
-        &self,
-        team: &str,
-        stage: Option<&str>,
-        page: u32,
-        page_size: u32,
-    ) -> Result<Page, StoreError> {
+    async fn workstack(&self, team: &str, stage: Option<&str>, page: u32, page_size: u32) -> Result<Page, StoreError> {
         let mut params = vec![Param::Text(team.to_string())];
         let mut filter = "c.team = $1 AND c.closed_at IS NULL".to_string();
         if let Some(stage) = stage {
             params.push(Param::Text(stage.to_string()));
             filter.push_str(" AND c.stage = $2");
         }
-        self.paged(
-            "cases c",
-            &filter,
-            "c.stage_deadline, c.id",
-            params,
-            page,
-            page_size,
-        )
-        .await
+        self.paged("cases c", &filter, "c.stage_deadline, c.id", params, page, page_size).await
     }
 
     async fn stage_history(&self, case_id: i64) -> Result<Vec<StageVisit>, StoreError> {
@@ -287,12 +220,10 @@ impl Store for SqlStore {
     }
 
     async fn events(&self, case_id: i64) -> Result<Vec<StoredEventRow>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT seq, event_type, body, hash FROM case_events WHERE case_id = $1 ORDER BY seq",
-        )
-        .bind(case_id)
-        .fetch_all(&self.pool)
-        .await?;
+        let rows = sqlx::query("SELECT seq, event_type, body, hash FROM case_events WHERE case_id = $1 ORDER BY seq")
+            .bind(case_id)
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter()
             .map(|row| {
                 Ok(StoredEventRow {
@@ -306,18 +237,17 @@ impl Store for SqlStore {
     }
 
     async fn verify_audit(&self) -> Result<(u64, Vec<ChainBreak>), StoreError> {
-        let heads = sqlx::query("SELECT id, last_event_hash FROM cases ORDER BY id")
-            .fetch_all(&self.pool)
-            .await?;
+        let heads = sqlx::query("SELECT id, last_event_hash FROM cases ORDER BY id").fetch_all(&self.pool).await?;
         let mut breaks = Vec::new();
         let mut checked = 0;
         for head in &heads {
             let case_id: i64 = head.try_get("id")?;
             let last: String = head.try_get("last_event_hash")?;
-            let rows = sqlx::query("SELECT seq, body, prev_hash, hash FROM case_events WHERE case_id = $1 ORDER BY seq")
-                .bind(case_id)
-                .fetch_all(&self.pool)
-                .await?;
+            let rows =
+                sqlx::query("SELECT seq, body, prev_hash, hash FROM case_events WHERE case_id = $1 ORDER BY seq")
+                    .bind(case_id)
+                    .fetch_all(&self.pool)
+                    .await?;
             let events = rows
                 .iter()
                 .map(|row| {
@@ -353,9 +283,7 @@ impl Store for SqlStore {
     }
 
     async fn bank_holidays(&self) -> Result<Option<String>, StoreError> {
-        let row = sqlx::query("SELECT feed FROM bank_holidays WHERE id = 1")
-            .fetch_optional(&self.pool)
-            .await?;
+        let row = sqlx::query("SELECT feed FROM bank_holidays WHERE id = 1").fetch_optional(&self.pool).await?;
         Ok(row.map(|row| row.try_get("feed")).transpose()?)
     }
 
@@ -372,9 +300,11 @@ impl Store for SqlStore {
     }
 
     async fn count_cases(&self) -> Result<(u64, u64), StoreError> {
-        let row = sqlx::query("SELECT COUNT(*) AS total, SUM(CASE WHEN closed_at IS NULL THEN 1 ELSE 0 END) AS open FROM cases")
-            .fetch_one(&self.pool)
-            .await?;
+        let row = sqlx::query(
+            "SELECT COUNT(*) AS total, SUM(CASE WHEN closed_at IS NULL THEN 1 ELSE 0 END) AS open FROM cases",
+        )
+        .fetch_one(&self.pool)
+        .await?;
         let total: i64 = row.try_get("total")?;
         let open: Option<i64> = row.try_get("open")?;
         Ok((open.unwrap_or(0) as u64, total as u64))

@@ -22,19 +22,14 @@ pub(super) async fn create(
     year: i32,
     open: OpenFn,
 ) -> Result<Outcome, StoreError> {
-    let number: i64 = sqlx::query(
-        "UPDATE sequences SET value = value + 1 WHERE name = 'case_reference' RETURNING value",
-    )
-    .fetch_one(&mut *conn)
-    .await?
-    .try_get("value")?;
-    let reference = u32::try_from(number)
-        .ok()
-        .and_then(|n| Reference::new(case_type, n, year).ok())
-        .ok_or_else(|| {
-            StoreError::Command(CommandError::UnknownCaseType(format!(
-                "{case_type} (reference {number})"
-            )))
+    let number: i64 =
+        sqlx::query("UPDATE sequences SET value = value + 1 WHERE name = 'case_reference' RETURNING value")
+            .fetch_one(&mut *conn)
+            .await?
+            .try_get("value")?;
+    let reference =
+        u32::try_from(number).ok().and_then(|n| Reference::new(case_type, n, year).ok()).ok_or_else(|| {
+            StoreError::Command(CommandError::UnknownCaseType(format!("{case_type} (reference {number})")))
         })?;
     let outcome = open(number, reference)?;
     let state = &outcome.state;
@@ -73,19 +68,14 @@ pub(super) async fn save(
     outcome: &Outcome,
 ) -> Result<(), StoreError> {
     let state = &outcome.state;
-    let row =
-        sqlx::query("SELECT version, last_event_seq, last_event_hash FROM cases WHERE id = $1")
-            .bind(state.id)
-            .fetch_optional(&mut *conn)
-            .await?
-            .ok_or_else(|| StoreError::NotFound(state.reference.to_string()))?;
+    let row = sqlx::query("SELECT version, last_event_seq, last_event_hash FROM cases WHERE id = $1")
+        .bind(state.id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(state.reference.to_string()))?;
     let version: i64 = row.try_get("version")?;
     if version as u64 != expected_version || state.version != expected_version + 1 {
-        return Err(CommandError::StaleVersion {
-            expected: expected_version,
-            actual: version as u64,
-        }
-        .into());
+        return Err(CommandError::StaleVersion { expected: expected_version, actual: version as u64 }.into());
     }
     let last_seq: i64 = row.try_get("last_event_seq")?;
     let last_hash: String = row.try_get("last_event_hash")?;
@@ -113,21 +103,13 @@ pub(super) async fn save(
     .execute(&mut *conn)
     .await?;
     if updated.rows_affected() != 1 {
-        return Err(CommandError::StaleVersion {
-            expected: expected_version,
-            actual: version as u64,
-        }
-        .into());
+        return Err(CommandError::StaleVersion { expected: expected_version, actual: version as u64 }.into());
     }
     record_projections(conn, backend, outcome).await
 }
 
 fn updated_at(outcome: &Outcome) -> String {
-    outcome
-        .events
-        .last()
-        .map_or(outcome.state.created_at, |e| e.at)
-        .to_rfc3339()
+    outcome.events.last().map_or(outcome.state.created_at, |e| e.at).to_rfc3339()
 }
 
 /// Appends the outcome's events after `last_seq`, chaining hashes; returns the new head.
@@ -143,9 +125,8 @@ async fn append_events(
     if outcome.events.is_empty() {
         return Ok((seq, hash));
     }
-    let mut sql = String::from(
-        "INSERT INTO case_events (case_id, seq, at, actor, event_type, body, prev_hash, hash) VALUES ",
-    );
+    let mut sql =
+        String::from("INSERT INTO case_events (case_id, seq, at, actor, event_type, body, prev_hash, hash) VALUES ");
     let mut rows = Vec::with_capacity(outcome.events.len());
     for (i, event) in outcome.events.iter().enumerate() {
         let body = encode(event)?;
@@ -179,42 +160,31 @@ async fn append_events(
     }
     let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
     for (seq, at, actor, event_type, body, prev, next) in rows {
-        query = query
-            .bind(case_id)
-            .bind(seq as i64)
-            .bind(at)
-            .bind(actor)
-            .bind(event_type)
-            .bind(body)
-            .bind(prev)
-            .bind(next);
+        query =
+            query.bind(case_id).bind(seq as i64).bind(at).bind(actor).bind(event_type).bind(body).bind(prev).bind(next);
     }
     query.execute(&mut *conn).await?;
     Ok((seq, hash))
 }
 
 /// Stage history and search rows derived from the outcome.
-async fn record_projections(
-    conn: &mut AnyConnection,
-    backend: Backend,
-    outcome: &Outcome,
-) -> Result<(), StoreError> {
+async fn record_projections(conn: &mut AnyConnection, backend: Backend, outcome: &Outcome) -> Result<(), StoreError> {
     let state = &outcome.state;
     let mut reindex_case = false;
     for event in &outcome.events {
         match &event.kind {
             EventKind::StageCompleted { visit, user, .. } => {
-                sqlx::query("UPDATE stage_visits SET ended_at = $1, completed_by = $2 WHERE case_id = $3 AND visit = $4")
-                    .bind(event.at.to_rfc3339())
-                    .bind(user.clone())
-                    .bind(state.id)
-                    .bind(i64::from(*visit))
-                    .execute(&mut *conn)
-                    .await?;
+                sqlx::query(
+                    "UPDATE stage_visits SET ended_at = $1, completed_by = $2 WHERE case_id = $3 AND visit = $4",
+                )
+                .bind(event.at.to_rfc3339())
+                .bind(user.clone())
+                .bind(state.id)
+                .bind(i64::from(*visit))
+                .execute(&mut *conn)
+                .await?;
             }
-            EventKind::NoteAdded { text, .. } => {
-                index_entry(conn, backend, state.id, "note", text).await?
-            }
+            EventKind::NoteAdded { text, .. } => index_entry(conn, backend, state.id, "note", text).await?,
             kind if kind.changes_case_search_text() => reindex_case = true,
             _ => {}
         }
@@ -242,26 +212,15 @@ async fn record_projections(
 }
 
 /// Replaces the case's own search row.
-async fn index_case(
-    conn: &mut AnyConnection,
-    backend: Backend,
-    state: &CaseState,
-) -> Result<(), StoreError> {
+async fn index_case(conn: &mut AnyConnection, backend: Backend, state: &CaseState) -> Result<(), StoreError> {
     let sql = match backend {
-        Backend::Sqlite => {
-            "INSERT OR REPLACE INTO search (rowid, body, case_id, kind) VALUES ($1, $2, $3, 'case')"
-        }
+        Backend::Sqlite => "INSERT OR REPLACE INTO search (rowid, body, case_id, kind) VALUES ($1, $2, $3, 'case')",
         Backend::Postgres => {
             "INSERT INTO search (id, body, case_id, kind) VALUES ($1, $2, $3, 'case') \
              ON CONFLICT (id) DO UPDATE SET body = excluded.body"
         }
     };
-    sqlx::query(sql)
-        .bind(-state.id)
-        .bind(state.search_text())
-        .bind(state.id)
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query(sql).bind(-state.id).bind(state.search_text()).bind(state.id).execute(&mut *conn).await?;
     Ok(())
 }
 
@@ -275,15 +234,8 @@ pub(super) async fn index_entry(
 ) -> Result<(), StoreError> {
     let sql = match backend {
         Backend::Sqlite => "INSERT INTO search (body, case_id, kind) VALUES ($1, $2, $3)",
-        Backend::Postgres => {
-            "INSERT INTO search (id, body, case_id, kind) VALUES (nextval('search_ids'), $1, $2, $3)"
-        }
+        Backend::Postgres => "INSERT INTO search (id, body, case_id, kind) VALUES (nextval('search_ids'), $1, $2, $3)",
     };
-    sqlx::query(sql)
-        .bind(text.to_string())
-        .bind(case_id)
-        .bind(kind.to_string())
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query(sql).bind(text.to_string()).bind(case_id).bind(kind.to_string()).execute(&mut *conn).await?;
     Ok(())
 }

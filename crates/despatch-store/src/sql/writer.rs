@@ -15,29 +15,14 @@ use crate::{Backend, OpenFn, StoreError};
 /// Work for the writer.
 pub(super) enum Job {
     /// Create a case.
-    Create {
-        case_type: String,
-        year: i32,
-        open: OpenFn,
-        reply: oneshot::Sender<Result<Outcome, StoreError>>,
-    },
+    Create { case_type: String, year: i32, open: OpenFn, reply: oneshot::Sender<Result<Outcome, StoreError>> },
     /// Save an outcome.
-    Save {
-        expected_version: u64,
-        outcome: Box<Outcome>,
-        reply: oneshot::Sender<Result<(), StoreError>>,
-    },
+    Save { expected_version: u64, outcome: Box<Outcome>, reply: oneshot::Sender<Result<(), StoreError>> },
 }
 
 enum Done {
-    Created(
-        oneshot::Sender<Result<Outcome, StoreError>>,
-        Result<Outcome, StoreError>,
-    ),
-    Saved(
-        oneshot::Sender<Result<(), StoreError>>,
-        Result<(), StoreError>,
-    ),
+    Created(oneshot::Sender<Result<Outcome, StoreError>>, Box<Result<Outcome, StoreError>>),
+    Saved(oneshot::Sender<Result<(), StoreError>>, Result<(), StoreError>),
 }
 
 impl Done {
@@ -58,7 +43,7 @@ impl Done {
 
     fn send(self) {
         match self {
-            Done::Created(reply, result) => drop(reply.send(result)),
+            Done::Created(reply, result) => drop(reply.send(*result)),
             Done::Saved(reply, result) => drop(reply.send(result)),
         }
     }
@@ -110,16 +95,8 @@ async fn exec(conn: &mut AnyConnection, sql: &'static str) -> Result<(), sqlx::E
 
 /// Runs a batch in one transaction. Errors only for failures of the transaction itself, after
 /// failing every job's reply.
-async fn commit_batch(
-    conn: &mut AnyConnection,
-    backend: Backend,
-    batch: Vec<Job>,
-) -> Result<(), sqlx::Error> {
-    let begin = if backend == Backend::Sqlite {
-        "BEGIN IMMEDIATE"
-    } else {
-        "BEGIN"
-    };
+async fn commit_batch(conn: &mut AnyConnection, backend: Backend, batch: Vec<Job>) -> Result<(), sqlx::Error> {
+    let begin = if backend == Backend::Sqlite { "BEGIN IMMEDIATE" } else { "BEGIN" };
     if let Err(error) = exec(conn, begin).await {
         let message = classify(error).to_string();
         for job in batch {
@@ -127,9 +104,11 @@ async fn commit_batch(
         }
         return Err(sqlx::Error::Protocol(message));
     }
+    // A batch of one needs no savepoint: a refused job rolls back the whole transaction.
+    let alone = batch.len() == 1;
     let mut done = Vec::with_capacity(batch.len());
     for job in batch {
-        let outcome = run_job(conn, backend, job).await;
+        let outcome = run_job(conn, backend, job, !alone).await;
         match outcome {
             Ok(finished) => done.push(finished),
             Err((finished, error)) => {
@@ -142,6 +121,11 @@ async fn commit_batch(
             }
         }
     }
+    if alone && !done.iter().all(Done::is_ok) {
+        exec(conn, "ROLLBACK").await?;
+        done.into_iter().for_each(Done::send);
+        return Ok(());
+    }
     if let Err(error) = exec(conn, "COMMIT").await {
         let _ = exec(conn, "ROLLBACK").await;
         let message = format!("commit failed: {error}");
@@ -152,43 +136,25 @@ async fn commit_batch(
     Ok(())
 }
 
-/// Runs one job inside a savepoint.
+/// Runs one job, inside a savepoint when `savepoint` is set.
 async fn run_job(
     conn: &mut AnyConnection,
     backend: Backend,
     job: Job,
+    savepoint: bool,
 ) -> Result<Done, (Done, sqlx::Error)> {
+    if !savepoint {
+        return Ok(apply(conn, backend, job).await);
+    }
     if let Err(error) = exec(conn, "SAVEPOINT job").await {
         let done = match job {
-            Job::Create { reply, .. } => Done::Created(reply, Err(StoreError::Closed)),
+            Job::Create { reply, .. } => Done::Created(reply, Box::new(Err(StoreError::Closed))),
             Job::Save { reply, .. } => Done::Saved(reply, Err(StoreError::Closed)),
         };
         return Err((done, error));
     }
-    let done = match job {
-        Job::Create {
-            case_type,
-            year,
-            open,
-            reply,
-        } => Done::Created(
-            reply,
-            write::create(conn, backend, &case_type, year, open).await,
-        ),
-        Job::Save {
-            expected_version,
-            outcome,
-            reply,
-        } => Done::Saved(
-            reply,
-            write::save(conn, backend, expected_version, &outcome).await,
-        ),
-    };
-    let end = if done.is_ok() {
-        "RELEASE SAVEPOINT job"
-    } else {
-        "ROLLBACK TO SAVEPOINT job"
-    };
+    let done = apply(conn, backend, job).await;
+    let end = if done.is_ok() { "RELEASE SAVEPOINT job" } else { "ROLLBACK TO SAVEPOINT job" };
     if let Err(error) = exec(conn, end).await {
         return Err((done, error));
     }
@@ -198,4 +164,15 @@ async fn run_job(
         return Err((done, error));
     }
     Ok(done)
+}
+
+async fn apply(conn: &mut AnyConnection, backend: Backend, job: Job) -> Done {
+    match job {
+        Job::Create { case_type, year, open, reply } => {
+            Done::Created(reply, Box::new(write::create(conn, backend, &case_type, year, open).await))
+        }
+        Job::Save { expected_version, outcome, reply } => {
+            Done::Saved(reply, write::save(conn, backend, expected_version, &outcome).await)
+        }
+    }
 }

@@ -37,36 +37,21 @@ impl TestDb {
             Kind::Sqlite => {
                 let dir = tempfile::tempdir().expect("temporary folder");
                 let url = dir.path().join("despatch.db").display().to_string();
-                Some(TestDb {
-                    url,
-                    _dir: Some(dir),
-                    drop_pg: None,
-                })
+                Some(TestDb { url, _dir: Some(dir), drop_pg: None })
             }
             Kind::Postgres => {
                 let Ok(server) = std::env::var("DESPATCH_TEST_POSTGRES") else {
-                    eprintln!(
-                        "SKIPPED: PostgreSQL storage test: DESPATCH_TEST_POSTGRES is not set"
-                    );
+                    eprintln!("SKIPPED: PostgreSQL storage test: DESPATCH_TEST_POSTGRES is not set");
                     return None;
                 };
                 let name = format!("despatch_test_{}_{}", std::process::id(), rand_suffix());
-                let mut admin = sqlx::PgConnection::connect(&server)
-                    .await
-                    .expect("connect to DESPATCH_TEST_POSTGRES");
+                let mut admin = sqlx::PgConnection::connect(&server).await.expect("connect to DESPATCH_TEST_POSTGRES");
                 sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
                     .execute(&mut admin)
                     .await
                     .expect("create database");
-                let base = server
-                    .rsplit_once('/')
-                    .map(|(base, _)| base.to_string())
-                    .unwrap_or(server.clone());
-                Some(TestDb {
-                    url: format!("{base}/{name}"),
-                    _dir: None,
-                    drop_pg: Some((server, name)),
-                })
+                let base = server.rsplit_once('/').map(|(base, _)| base.to_string()).unwrap_or(server.clone());
+                Some(TestDb { url: format!("{base}/{name}"), _dir: None, drop_pg: Some((server, name)) })
             }
         }
     }
@@ -77,16 +62,12 @@ impl Drop for TestDb {
         if let Some((server, name)) = self.drop_pg.take() {
             // Best effort, on a separate thread with its own runtime (Drop cannot await).
             let _ = std::thread::spawn(move || {
-                let runtime = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build();
+                let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build();
                 if let Ok(runtime) = runtime {
                     runtime.block_on(async {
                         if let Ok(mut admin) = sqlx::PgConnection::connect(&server).await {
                             let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
-                            let _ = sqlx::query(sqlx::AssertSqlSafe(sql))
-                                .execute(&mut admin)
-                                .await;
+                            let _ = sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut admin).await;
                         }
                     });
                 }
@@ -100,10 +81,7 @@ fn rand_suffix() -> u64 {
     use std::hash::{BuildHasher, Hasher};
     let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
     hasher.write_u64(
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos() as u64)
-            .unwrap_or(0),
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(0),
     );
     hasher.finish()
 }
@@ -122,30 +100,14 @@ pub fn directory() -> Directory {
     ] {
         directory.teams.insert(
             code.to_string(),
-            Team {
-                code: code.to_string(),
-                name: code.to_string(),
-                unit: unit.to_string(),
-                active: true,
-            },
+            Team { code: code.to_string(), name: code.to_string(), unit: unit.to_string(), active: true },
         );
     }
     directory.topics.insert("policing".to_string());
     for case_type in ["MIN", "TRO", "DTEN"] {
-        let link = |stage: &str| {
-            (
-                case_type.to_string(),
-                stage.to_string(),
-                "policing".to_string(),
-            )
-        };
-        directory
-            .topic_links
-            .insert(link("INITIAL_DRAFT"), "POLICING_DRAFTING".to_string());
-        directory.topic_links.insert(
-            link("PRIVATE_OFFICE"),
-            "POLICING_MINISTER_OFFICE".to_string(),
-        );
+        let link = |stage: &str| (case_type.to_string(), stage.to_string(), "policing".to_string());
+        directory.topic_links.insert(link("INITIAL_DRAFT"), "POLICING_DRAFTING".to_string());
+        directory.topic_links.insert(link("PRIVATE_OFFICE"), "POLICING_MINISTER_OFFICE".to_string());
     }
     let member = |teams: &[&str]| teams.iter().map(|t| t.to_string()).collect::<BTreeSet<_>>();
     let everyone = [
@@ -155,10 +117,8 @@ pub fn directory() -> Directory {
         "POLICING_DRAFTING",
         "POLICING_MINISTER_OFFICE",
     ];
-    directory.memberships = BTreeMap::from([
-        ("alice".to_string(), member(&everyone)),
-        ("bob".to_string(), member(&everyone)),
-    ]);
+    directory.memberships =
+        BTreeMap::from([("alice".to_string(), member(&everyone)), ("bob".to_string(), member(&everyone))]);
     directory
 }
 
@@ -171,9 +131,7 @@ pub fn casework(store: Arc<dyn Store>) -> Casework {
 
 /// 2018-11-20 10:00 UTC, a fixed "now" after the seed case's receipt.
 pub fn now() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2018, 11, 20, 10, 0, 0)
-        .single()
-        .expect("valid instant")
+    Utc.with_ymd_and_hms(2018, 11, 20, 10, 0, 0).single().expect("valid instant")
 }
 
 /// A MIN letter from a named correspondent, received 2018-11-14.

@@ -1,5 +1,8 @@
 //! One module per subcommand; each exposes `Args` (clap) and `run(Args) -> anyhow::Result<ExitCode>`.
 
+pub mod audit;
+pub mod bench;
+pub mod db;
 pub mod deadline;
 pub mod definitions;
 pub mod extract;

@@ -1,0 +1,43 @@
+//! Opening the store and building the engine's world from it, shared by the commands that
+//! touch cases.
+
+use std::sync::Arc;
+
+use anyhow::Context;
+use despatch_domain::calendar::BankHolidays;
+use despatch_domain::definition::Definitions;
+use despatch_domain::engine::World;
+use despatch_store::{Casework, Store};
+
+/// The default database: `despatch.db` in the working folder.
+pub const DEFAULT_DB: &str = "despatch.db";
+
+/// Opens the store named by `--db` (or `DATABASE_URL`, or `despatch.db`).
+pub async fn open(url: &str) -> anyhow::Result<Arc<dyn Store>> {
+    despatch_store::open(url).await.with_context(|| format!("opening the database {url}"))
+}
+
+/// The bank holidays in force: the feed an administrator stored, else the embedded one.
+pub async fn holidays(store: &dyn Store) -> anyhow::Result<BankHolidays> {
+    Ok(match store.bank_holidays().await? {
+        Some(feed) => {
+            let mut holidays = BankHolidays::embedded().clone();
+            holidays.merge(&BankHolidays::from_govuk_json(&feed).context("the stored bank-holiday feed")?);
+            holidays
+        }
+        None => BankHolidays::embedded().clone(),
+    })
+}
+
+/// Casework over the store, with the embedded definitions and the stored directory and holidays.
+pub async fn casework(store: Arc<dyn Store>) -> anyhow::Result<Casework> {
+    let definitions = Definitions::embedded().context("the embedded case-type definitions")?;
+    let directory = store.directory().await?;
+    let world = World::new(definitions, &holidays(store.as_ref()).await?, directory)?;
+    Ok(Casework::new(store, world))
+}
+
+/// A Tokio runtime for a command.
+pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the async runtime")
+}
