@@ -47,7 +47,10 @@ async fn every_scenario_walks_its_expected_path_through_the_store(kind: Kind) {
         let events = store.events(id).await.expect("events");
         let notes = events.iter().filter(|e| e.event_type == "NOTE_ADDED").count();
         assert_eq!(notes, scenario.expected_notes.len(), "{name}: notes");
-        assert_eq!(events.iter().filter(|e| e.event_type == "CASE_CLOSED").count(), usize::from(scenario.expect_closed));
+        assert_eq!(
+            events.iter().filter(|e| e.event_type == "CASE_CLOSED").count(),
+            usize::from(scenario.expect_closed)
+        );
     }
     let (_, breaks) = store.verify_audit().await.expect("verify");
     assert!(breaks.is_empty(), "{breaks:?}");

@@ -61,25 +61,41 @@ pub(super) async fn create(
     Ok(outcome)
 }
 
+/// The head of a case's audit chain after a version: what the next write chains onto.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Head {
+    pub version: u64,
+    pub seq: u64,
+    pub hash: String,
+}
+
+/// Saves an outcome. `known` is the writer's remembered head of this case, if any; it is used
+/// only when it is for `expected_version`, and the UPDATE's version guard still decides.
 pub(super) async fn save(
     conn: &mut AnyConnection,
     backend: Backend,
     expected_version: u64,
     outcome: &Outcome,
-) -> Result<(), StoreError> {
+    known: Option<Head>,
+) -> Result<Head, StoreError> {
     let state = &outcome.state;
-    let row = sqlx::query("SELECT version, last_event_seq, last_event_hash FROM cases WHERE id = $1")
-        .bind(state.id)
-        .fetch_optional(&mut *conn)
-        .await?
-        .ok_or_else(|| StoreError::NotFound(state.reference.to_string()))?;
-    let version: i64 = row.try_get("version")?;
-    if version as u64 != expected_version || state.version != expected_version + 1 {
-        return Err(CommandError::StaleVersion { expected: expected_version, actual: version as u64 }.into());
+    let head = match known.filter(|head| head.version == expected_version) {
+        Some(head) => head,
+        None => {
+            let row = sqlx::query("SELECT version, last_event_seq, last_event_hash FROM cases WHERE id = $1")
+                .bind(state.id)
+                .fetch_optional(&mut *conn)
+                .await?
+                .ok_or_else(|| StoreError::NotFound(state.reference.to_string()))?;
+            let version: i64 = row.try_get("version")?;
+            let seq: i64 = row.try_get("last_event_seq")?;
+            Head { version: version as u64, seq: seq as u64, hash: row.try_get("last_event_hash")? }
+        }
+    };
+    if head.version != expected_version || state.version != expected_version + 1 {
+        return Err(CommandError::StaleVersion { expected: expected_version, actual: head.version }.into());
     }
-    let last_seq: i64 = row.try_get("last_event_seq")?;
-    let last_hash: String = row.try_get("last_event_hash")?;
-    let (seq, hash) = append_events(conn, state.id, last_seq as u64, &last_hash, outcome).await?;
+    let (seq, hash) = append_events(conn, state.id, head.seq, &head.hash, outcome).await?;
     let updated = sqlx::query(
         "UPDATE cases SET version = $1, stage = $2, team = $3, assigned_user = $4, stage_deadline = $5, \
          deadline = $6, received = $7, closed_at = $8, last_event_seq = $9, last_event_hash = $10, \
@@ -94,7 +110,7 @@ pub(super) async fn save(
     .bind(state.received.to_string())
     .bind(state.closed_at.map(|t| t.to_rfc3339()))
     .bind(seq as i64)
-    .bind(hash)
+    .bind(hash.clone())
     .bind(updated_at(outcome))
     .bind(encode(state)?)
     .bind(state.legacy_reference.clone())
@@ -103,9 +119,11 @@ pub(super) async fn save(
     .execute(&mut *conn)
     .await?;
     if updated.rows_affected() != 1 {
-        return Err(CommandError::StaleVersion { expected: expected_version, actual: version as u64 }.into());
+        // Another process moved the case on since the head was remembered.
+        return Err(CommandError::StaleVersion { expected: expected_version, actual: expected_version + 1 }.into());
     }
-    record_projections(conn, backend, outcome).await
+    record_projections(conn, backend, outcome).await?;
+    Ok(Head { version: state.version, seq, hash })
 }
 
 fn updated_at(outcome: &Outcome) -> String {

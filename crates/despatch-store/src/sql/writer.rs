@@ -4,6 +4,8 @@
 //! once, and only then is each job's reply sent. A reply is therefore an acknowledgement that
 //! the step is durable.
 
+use std::collections::HashMap;
+
 use despatch_domain::engine::Outcome;
 use sqlx::AnyConnection;
 use sqlx::any::AnyConnectOptions;
@@ -11,6 +13,12 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::{MAX_BATCH, classify, write, writer_connection};
 use crate::{Backend, OpenFn, StoreError};
+
+/// Remembered audit-chain heads by case id (valid only after their batch committed).
+type Heads = HashMap<i64, write::Head>;
+
+/// Most heads remembered before the memory is cleared.
+const MAX_HEADS: usize = 100_000;
 
 /// Work for the writer.
 pub(super) enum Job {
@@ -22,14 +30,14 @@ pub(super) enum Job {
 
 enum Done {
     Created(oneshot::Sender<Result<Outcome, StoreError>>, Box<Result<Outcome, StoreError>>),
-    Saved(oneshot::Sender<Result<(), StoreError>>, Result<(), StoreError>),
+    Saved(oneshot::Sender<Result<(), StoreError>>, Result<(), StoreError>, Option<(i64, write::Head)>),
 }
 
 impl Done {
     fn is_ok(&self) -> bool {
         match self {
             Done::Created(_, result) => result.is_ok(),
-            Done::Saved(_, result) => result.is_ok(),
+            Done::Saved(_, result, _) => result.is_ok(),
         }
     }
 
@@ -37,14 +45,14 @@ impl Done {
         let error = || StoreError::Database(sqlx::Error::Protocol(message.to_string()));
         match self {
             Done::Created(reply, _) => drop(reply.send(Err(error()))),
-            Done::Saved(reply, _) => drop(reply.send(Err(error()))),
+            Done::Saved(reply, _, _) => drop(reply.send(Err(error()))),
         }
     }
 
     fn send(self) {
         match self {
             Done::Created(reply, result) => drop(reply.send(*result)),
-            Done::Saved(reply, result) => drop(reply.send(result)),
+            Done::Saved(reply, result, _) => drop(reply.send(result)),
         }
     }
 }
@@ -57,6 +65,8 @@ pub(super) async fn run(
     mut jobs: mpsc::Receiver<Job>,
 ) {
     let mut connection = Some(connection);
+    // Audit-chain heads of recently written cases, so a save need not read them back.
+    let mut heads: Heads = HashMap::new();
     while let Some(first) = jobs.recv().await {
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
@@ -74,7 +84,11 @@ pub(super) async fn run(
             }
             continue;
         };
-        if let Err(error) = commit_batch(conn, backend, batch).await {
+        if heads.len() > MAX_HEADS {
+            heads.clear();
+        }
+        if let Err(error) = commit_batch(conn, backend, batch, &mut heads).await {
+            heads.clear();
             tracing::error!(%error, "a write batch failed; reconnecting");
             connection = None;
         }
@@ -95,7 +109,12 @@ async fn exec(conn: &mut AnyConnection, sql: &'static str) -> Result<(), sqlx::E
 
 /// Runs a batch in one transaction. Errors only for failures of the transaction itself, after
 /// failing every job's reply.
-async fn commit_batch(conn: &mut AnyConnection, backend: Backend, batch: Vec<Job>) -> Result<(), sqlx::Error> {
+async fn commit_batch(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    batch: Vec<Job>,
+    heads: &mut Heads,
+) -> Result<(), sqlx::Error> {
     let begin = if backend == Backend::Sqlite { "BEGIN IMMEDIATE" } else { "BEGIN" };
     if let Err(error) = exec(conn, begin).await {
         let message = classify(error).to_string();
@@ -108,7 +127,7 @@ async fn commit_batch(conn: &mut AnyConnection, backend: Backend, batch: Vec<Job
     let alone = batch.len() == 1;
     let mut done = Vec::with_capacity(batch.len());
     for job in batch {
-        let outcome = run_job(conn, backend, job, !alone).await;
+        let outcome = run_job(conn, backend, job, !alone, heads).await;
         match outcome {
             Ok(finished) => done.push(finished),
             Err((finished, error)) => {
@@ -132,6 +151,11 @@ async fn commit_batch(conn: &mut AnyConnection, backend: Backend, batch: Vec<Job
         done.into_iter().for_each(|d| d.fail(&message));
         return Err(error);
     }
+    for finished in &done {
+        if let Done::Saved(_, Ok(()), Some((id, head))) = finished {
+            heads.insert(*id, head.clone());
+        }
+    }
     done.into_iter().for_each(Done::send);
     Ok(())
 }
@@ -142,18 +166,19 @@ async fn run_job(
     backend: Backend,
     job: Job,
     savepoint: bool,
+    heads: &mut Heads,
 ) -> Result<Done, (Done, sqlx::Error)> {
     if !savepoint {
-        return Ok(apply(conn, backend, job).await);
+        return Ok(apply(conn, backend, job, heads).await);
     }
     if let Err(error) = exec(conn, "SAVEPOINT job").await {
         let done = match job {
             Job::Create { reply, .. } => Done::Created(reply, Box::new(Err(StoreError::Closed))),
-            Job::Save { reply, .. } => Done::Saved(reply, Err(StoreError::Closed)),
+            Job::Save { reply, .. } => Done::Saved(reply, Err(StoreError::Closed), None),
         };
         return Err((done, error));
     }
-    let done = apply(conn, backend, job).await;
+    let done = apply(conn, backend, job, heads).await;
     let end = if done.is_ok() { "RELEASE SAVEPOINT job" } else { "ROLLBACK TO SAVEPOINT job" };
     if let Err(error) = exec(conn, end).await {
         return Err((done, error));
@@ -166,13 +191,20 @@ async fn run_job(
     Ok(done)
 }
 
-async fn apply(conn: &mut AnyConnection, backend: Backend, job: Job) -> Done {
+async fn apply(conn: &mut AnyConnection, backend: Backend, job: Job, heads: &mut Heads) -> Done {
     match job {
         Job::Create { case_type, year, open, reply } => {
             Done::Created(reply, Box::new(write::create(conn, backend, &case_type, year, open).await))
         }
         Job::Save { expected_version, outcome, reply } => {
-            Done::Saved(reply, write::save(conn, backend, expected_version, &outcome).await)
+            let id = outcome.state.id;
+            match write::save(conn, backend, expected_version, &outcome, heads.get(&id).cloned()).await {
+                Ok(head) => Done::Saved(reply, Ok(()), Some((id, head))),
+                Err(error) => {
+                    heads.remove(&id);
+                    Done::Saved(reply, Err(error), None)
+                }
+            }
         }
     }
 }
