@@ -1,7 +1,8 @@
 //! The casework service: load a case, run the engine, save the outcome. It orchestrates; the
 //! engine decides.
 
-use std::sync::{Arc, RwLock};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, RwLock};
 
 use chrono::{DateTime, Datelike, Utc};
 use despatch_domain::case::CaseState;
@@ -11,16 +12,55 @@ use despatch_domain::engine::{self, Outcome, World, london_date};
 use crate::{Store, StoreError};
 
 /// Casework over a store: creating cases and executing commands as one transaction each.
+///
+/// Cases this process wrote are kept in a write-through cache, so the next command on a case
+/// need not read it back. The cache is never trusted for correctness: every save is guarded by
+/// the case version in the database, and a save refused as stale (another process wrote) evicts
+/// the entry and, when the caller did not pin a version, retries once on a fresh read.
 #[derive(Clone)]
 pub struct Casework {
     store: Arc<dyn Store>,
     world: Arc<RwLock<Arc<World>>>,
+    cache: Option<Arc<Mutex<HashMap<i64, CaseState>>>>,
 }
+
+/// Most cases cached before the cache is emptied.
+const MAX_CACHED: usize = 50_000;
 
 impl Casework {
     /// A service over `store` with the given world (definitions, calendars, directory).
     pub fn new(store: Arc<dyn Store>, world: World) -> Casework {
-        Casework { store, world: Arc::new(RwLock::new(Arc::new(world))) }
+        Casework { store, world: Arc::new(RwLock::new(Arc::new(world))), cache: Some(Arc::default()) }
+    }
+
+    /// The same service reading every case from the store before each command (no cache).
+    pub fn without_cache(mut self) -> Casework {
+        self.cache = None;
+        self
+    }
+
+    fn cached(&self, id: i64) -> Option<CaseState> {
+        let cache = self.cache.as_ref()?;
+        cache.lock().ok()?.get(&id).cloned()
+    }
+
+    fn remember(&self, state: &CaseState) {
+        if let Some(mut cache) = self.cache.as_ref().and_then(|cache| cache.lock().ok()) {
+            if cache.len() >= MAX_CACHED {
+                cache.clear();
+            }
+            cache.insert(state.id, state.clone());
+        }
+    }
+
+    fn forget(&self, id: i64) {
+        if let Some(mut cache) = self.cache.as_ref().and_then(|cache| cache.lock().ok()) {
+            cache.remove(&id);
+        }
+    }
+
+    async fn load(&self, id: i64) -> Result<CaseState, StoreError> {
+        self.store.case(id).await?.ok_or_else(|| StoreError::NotFound(id.to_string()))
     }
 
     /// The store.
@@ -52,7 +92,9 @@ impl Casework {
         let case_type = new.case_type.clone();
         let year = london_date(now).year();
         let open = Box::new(move |id, reference| engine::open_case(&new, id, reference, &actor, &world, now));
-        self.store.create_case(&case_type, year, open).await
+        let outcome = self.store.create_case(&case_type, year, open).await?;
+        self.remember(&outcome.state);
+        Ok(outcome)
     }
 
     /// Executes a command on the case as the actor saw it (`state.version` guards the write).
@@ -64,8 +106,16 @@ impl Casework {
         now: DateTime<Utc>,
     ) -> Result<Outcome, StoreError> {
         let outcome = engine::execute(state, command, actor, &self.world(), now)?;
-        self.store.save(state.version, outcome.clone()).await?;
-        Ok(outcome)
+        match self.store.save(state.version, outcome.clone()).await {
+            Ok(()) => {
+                self.remember(&outcome.state);
+                Ok(outcome)
+            }
+            Err(error) => {
+                self.forget(state.id);
+                Err(error)
+            }
+        }
     }
 
     /// Loads the case and executes a command on it. `expected_version`, when given, is the
@@ -78,7 +128,17 @@ impl Casework {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<Outcome, StoreError> {
-        let state = self.store.case(case_id).await?.ok_or_else(|| StoreError::NotFound(case_id.to_string()))?;
+        let state = match (self.cached(case_id), expected_version) {
+            (Some(state), Some(expected)) if state.version == expected => state,
+            (Some(state), None) => {
+                // Unpinned: a stale cached copy is refused by the version guard; retry once fresh.
+                match self.execute_on(&state, command, actor, now).await {
+                    Err(StoreError::Command(engine::CommandError::StaleVersion { .. })) => self.load(case_id).await?,
+                    other => return other,
+                }
+            }
+            _ => self.load(case_id).await?,
+        };
         if let Some(expected) = expected_version
             && expected != state.version
         {

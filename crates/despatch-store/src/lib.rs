@@ -65,6 +65,9 @@ pub enum StoreError {
     /// Stored data could not be decoded.
     #[error("stored data could not be read: {0}")]
     Decode(String),
+    /// The writer could not write.
+    #[error("the write failed: {0}")]
+    Write(String),
     /// The writer task has stopped (the store is shutting down).
     #[error("the store is shutting down")]
     Closed,

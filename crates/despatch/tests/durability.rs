@@ -41,8 +41,16 @@ fn every_acknowledged_step_is_on_disk_after_the_process_is_killed() {
     runtime.block_on(async {
         let store = despatch_store::open(&db.display().to_string()).await.expect("reopen after the kill");
         for (case, version) in &acknowledged {
-            let stored = store.case(*case).await.expect("read").unwrap_or_else(|| panic!("case {case} was acknowledged but is missing"));
-            assert!(stored.version >= *version, "case {case}: acknowledged version {version}, stored {}", stored.version);
+            let stored = store
+                .case(*case)
+                .await
+                .expect("read")
+                .unwrap_or_else(|| panic!("case {case} was acknowledged but is missing"));
+            assert!(
+                stored.version >= *version,
+                "case {case}: acknowledged version {version}, stored {}",
+                stored.version
+            );
         }
         let (_, breaks) = store.verify_audit().await.expect("verify");
         assert!(breaks.is_empty(), "the audit chain survived the kill: {breaks:?}");

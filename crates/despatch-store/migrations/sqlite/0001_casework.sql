@@ -53,9 +53,11 @@ BEGIN SELECT RAISE(ABORT, 'case_events is append-only'); END;
 CREATE TRIGGER case_events_no_delete BEFORE DELETE ON case_events
 BEGIN SELECT RAISE(ABORT, 'case_events is append-only'); END;
 
--- Full-text search: one row per case (rowid = -case id, replaced when the case's own text
--- changes) and one row per note or document (positive rowids, appended).
-CREATE VIRTUAL TABLE search USING fts5(body, case_id UNINDEXED, kind UNINDEXED, tokenize = 'porter unicode61');
+-- Full-text search, kept small: contentless (the text lives in the events), column detail only.
+-- rowid = case id * 2^20 + n: n = 0 is the case's own text (replaced when it changes), n > 0
+-- the note or document text of the case's event n (appended).
+CREATE VIRTUAL TABLE search USING fts5(body, content = '', contentless_delete = 1, detail = column,
+    tokenize = 'porter unicode61');
 
 CREATE TABLE units (code TEXT PRIMARY KEY, name TEXT NOT NULL);
 CREATE TABLE teams (code TEXT PRIMARY KEY, name TEXT NOT NULL, unit TEXT NOT NULL, active BIGINT NOT NULL);

@@ -1,7 +1,9 @@
 //! The one SQL implementation of [`Store`](crate::Store), over sqlx's `Any` driver.
 
 mod admin;
+mod conn;
 mod read;
+mod script;
 mod write;
 mod writer;
 
@@ -13,6 +15,7 @@ use sqlx::{AnyConnection, AnyPool, Connection, Row};
 use tokio::sync::mpsc;
 
 use crate::{Backend, StoreError};
+use conn::WriterConnection;
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
@@ -38,7 +41,7 @@ impl SqlStore {
     /// Must be called inside a Tokio runtime.
     pub async fn open(url: &str) -> Result<SqlStore, StoreError> {
         sqlx::any::install_default_drivers();
-        let (url, backend) = normalise(url)?;
+        let (url, backend, path) = normalise(url)?;
         let options = AnyConnectOptions::from_str(&url).map_err(|_| StoreError::BadUrl(url.clone()))?;
         // One direct connection first, so that a damaged file or an unreachable server is
         // reported at once rather than as a pool time-out.
@@ -58,7 +61,29 @@ impl SqlStore {
             .map_err(classify)?;
         migrate(&pool, backend).await?;
         let (sender, receiver) = mpsc::channel(1024);
-        tokio::spawn(writer::run(connection, options, backend, receiver));
+        let (writer, reconnect): (Box<dyn WriterConnection>, writer::Reconnect) = match path {
+            Some(path) => {
+                drop(connection);
+                let writer = conn::Sqlite::open(&path)?;
+                (
+                    Box::new(writer),
+                    Box::new(move || Ok(Box::new(conn::Sqlite::open(&path)?) as Box<dyn WriterConnection>)),
+                )
+            }
+            None => {
+                let runtime = tokio::runtime::Handle::current();
+                let again = runtime.clone();
+                let reconnect = move || -> Result<Box<dyn WriterConnection>, StoreError> {
+                    let connection = again.block_on(writer_connection(&options, backend))?;
+                    Ok(Box::new(conn::Postgres { connection, runtime: again.clone() }))
+                };
+                (Box::new(conn::Postgres { connection, runtime }), Box::new(reconnect))
+            }
+        };
+        std::thread::Builder::new()
+            .name("despatch-writer".to_string())
+            .spawn(move || writer::run(writer, reconnect, backend, receiver))
+            .map_err(|e| StoreError::Write(format!("starting the writer thread: {e}")))?;
         Ok(SqlStore { pool, backend, writer: sender })
     }
 }
@@ -73,11 +98,11 @@ async fn writer_connection(options: &AnyConnectOptions, backend: Backend) -> Res
     Ok(connection)
 }
 
-/// Turns a path or URL into a sqlx URL and its backend.
-fn normalise(url: &str) -> Result<(String, Backend), StoreError> {
+/// Turns a path or URL into a sqlx URL, its backend and, for SQLite, the file path.
+fn normalise(url: &str) -> Result<(String, Backend, Option<String>), StoreError> {
     let url = url.trim();
     if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        return Ok((url.to_string(), Backend::Postgres));
+        return Ok((url.to_string(), Backend::Postgres, None));
     }
     let path = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url);
     if path.is_empty() || path.contains("://") {
@@ -85,7 +110,7 @@ fn normalise(url: &str) -> Result<(String, Backend), StoreError> {
     }
     let (path, query) = path.split_once('?').unwrap_or((path, ""));
     let query = if query.is_empty() { "mode=rwc".to_string() } else { query.to_string() };
-    Ok((format!("sqlite://{path}?{query}"), Backend::Sqlite))
+    Ok((format!("sqlite://{path}?{query}"), Backend::Sqlite, Some(path.to_string())))
 }
 
 /// Applies the embedded migrations, after refusing a database a newer binary wrote.

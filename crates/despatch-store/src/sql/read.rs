@@ -150,7 +150,7 @@ impl Store for SqlStore {
                         };
                         params.push(Param::Text(fts));
                         format!(
-                            "(SELECT case_id, MIN(rank) AS score FROM search WHERE search MATCH ${} GROUP BY case_id)",
+                            "(SELECT rowid >> 20 AS case_id, MIN(rank) AS score FROM search WHERE search MATCH ${} GROUP BY rowid >> 20)",
                             params.len()
                         )
                     }

@@ -1,24 +1,19 @@
-//! The writer task: one connection that commits waiting commands in batches (group commit).
+//! The writer: one thread and one connection that commit waiting commands in batches (group
+//! commit).
 //!
-//! Each job runs in its own savepoint, so a refused job is rolled back alone; the batch commits
-//! once, and only then is each job's reply sent. A reply is therefore an acknowledgement that
-//! the step is durable.
+//! A batch of one is its own transaction. In a larger batch each job runs in a savepoint, so a
+//! refused job is rolled back alone; the batch commits once. Replies are sent only after the
+//! commit, so a reply is an acknowledgement that the step is durable.
 
 use std::collections::HashMap;
 
 use despatch_domain::engine::Outcome;
-use sqlx::AnyConnection;
-use sqlx::any::AnyConnectOptions;
 use tokio::sync::{mpsc, oneshot};
 
-use super::{MAX_BATCH, classify, write, writer_connection};
+use super::MAX_BATCH;
+use super::conn::WriterConnection;
+use super::write::{self, Frame, Head};
 use crate::{Backend, OpenFn, StoreError};
-
-/// Remembered audit-chain heads by case id (valid only after their batch committed).
-type Heads = HashMap<i64, write::Head>;
-
-/// Most heads remembered before the memory is cleared.
-const MAX_HEADS: usize = 100_000;
 
 /// Work for the writer.
 pub(super) enum Job {
@@ -28,46 +23,74 @@ pub(super) enum Job {
     Save { expected_version: u64, outcome: Box<Outcome>, reply: oneshot::Sender<Result<(), StoreError>> },
 }
 
+/// Opens a fresh writer connection after a failure.
+pub(super) type Reconnect = Box<dyn Fn() -> Result<Box<dyn WriterConnection>, StoreError> + Send>;
+
+/// Remembered audit-chain heads by case id (recorded only after their batch committed).
+type Heads = HashMap<i64, Head>;
+
+/// Most heads remembered before the memory is cleared.
+const MAX_HEADS: usize = 100_000;
+
+const ALONE_SQLITE: Frame = Frame { begin: "BEGIN IMMEDIATE", end: "COMMIT" };
+const ALONE_POSTGRES: Frame = Frame { begin: "BEGIN", end: "COMMIT" };
+/// Inside a batch the writer opens the savepoint itself, so that a job refused before writing
+/// anything can still be rolled back to it.
+const IN_BATCH: Frame = Frame { begin: "", end: "RELEASE SAVEPOINT job" };
+
+/// A finished job: its reply, its result, and the head to remember once committed.
 enum Done {
-    Created(oneshot::Sender<Result<Outcome, StoreError>>, Box<Result<Outcome, StoreError>>),
-    Saved(oneshot::Sender<Result<(), StoreError>>, Result<(), StoreError>, Option<(i64, write::Head)>),
+    Created(oneshot::Sender<Result<Outcome, StoreError>>, Box<Result<Outcome, StoreError>>, Option<(i64, Head)>),
+    Saved(oneshot::Sender<Result<(), StoreError>>, Result<(), StoreError>, Option<(i64, Head)>),
 }
 
 impl Done {
+    fn unstarted(job: Job) -> Done {
+        match job {
+            Job::Create { reply, .. } => Done::Created(reply, Box::new(Err(StoreError::Closed)), None),
+            Job::Save { reply, .. } => Done::Saved(reply, Err(StoreError::Closed), None),
+        }
+    }
+
     fn is_ok(&self) -> bool {
         match self {
-            Done::Created(_, result) => result.is_ok(),
+            Done::Created(_, result, _) => result.is_ok(),
             Done::Saved(_, result, _) => result.is_ok(),
         }
     }
 
-    fn fail(self, message: &str) {
-        let error = || StoreError::Database(sqlx::Error::Protocol(message.to_string()));
+    fn head(&self) -> Option<&(i64, Head)> {
         match self {
-            Done::Created(reply, _) => drop(reply.send(Err(error()))),
+            Done::Created(_, _, head) | Done::Saved(_, _, head) => head.as_ref(),
+        }
+    }
+
+    fn fail(self, message: &str) {
+        let error = || StoreError::Write(message.to_string());
+        match self {
+            Done::Created(reply, _, _) => drop(reply.send(Err(error()))),
             Done::Saved(reply, _, _) => drop(reply.send(Err(error()))),
         }
     }
 
     fn send(self) {
         match self {
-            Done::Created(reply, result) => drop(reply.send(*result)),
+            Done::Created(reply, result, _) => drop(reply.send(*result)),
             Done::Saved(reply, result, _) => drop(reply.send(result)),
         }
     }
 }
 
-/// Runs until every sender is dropped.
-pub(super) async fn run(
-    connection: AnyConnection,
-    options: AnyConnectOptions,
+/// Runs on the writer thread until every sender is dropped.
+pub(super) fn run(
+    connection: Box<dyn WriterConnection>,
+    reconnect: Reconnect,
     backend: Backend,
     mut jobs: mpsc::Receiver<Job>,
 ) {
     let mut connection = Some(connection);
-    // Audit-chain heads of recently written cases, so a save need not read them back.
-    let mut heads: Heads = HashMap::new();
-    while let Some(first) = jobs.recv().await {
+    let mut heads = Heads::new();
+    while let Some(first) = jobs.blocking_recv() {
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
             match jobs.try_recv() {
@@ -76,129 +99,115 @@ pub(super) async fn run(
             }
         }
         if connection.is_none() {
-            connection = writer_connection(&options, backend).await.ok();
+            connection = reconnect().ok();
         }
         let Some(conn) = connection.as_mut() else {
-            for job in batch {
-                refuse(job, "the database is unreachable");
-            }
+            batch.into_iter().map(Done::unstarted).for_each(|d| d.fail("the database is unreachable"));
             continue;
         };
         if heads.len() > MAX_HEADS {
             heads.clear();
         }
-        if let Err(error) = commit_batch(conn, backend, batch, &mut heads).await {
-            heads.clear();
+        if let Err(error) = commit_batch(conn.as_mut(), backend, batch, &mut heads) {
             tracing::error!(%error, "a write batch failed; reconnecting");
+            heads.clear();
             connection = None;
         }
     }
 }
 
-fn refuse(job: Job, message: &str) {
-    let error = || StoreError::Database(sqlx::Error::Protocol(message.to_string()));
-    match job {
-        Job::Create { reply, .. } => drop(reply.send(Err(error()))),
-        Job::Save { reply, .. } => drop(reply.send(Err(error()))),
-    }
-}
-
-async fn exec(conn: &mut AnyConnection, sql: &'static str) -> Result<(), sqlx::Error> {
-    sqlx::query(sql).execute(&mut *conn).await.map(|_| ())
-}
-
-/// Runs a batch in one transaction. Errors only for failures of the transaction itself, after
-/// failing every job's reply.
-async fn commit_batch(
-    conn: &mut AnyConnection,
+/// Runs a batch. Errors only when the transaction itself failed, after failing every reply.
+fn commit_batch(
+    conn: &mut dyn WriterConnection,
     backend: Backend,
     batch: Vec<Job>,
     heads: &mut Heads,
-) -> Result<(), sqlx::Error> {
-    let begin = if backend == Backend::Sqlite { "BEGIN IMMEDIATE" } else { "BEGIN" };
-    if let Err(error) = exec(conn, begin).await {
-        let message = classify(error).to_string();
-        for job in batch {
-            refuse(job, &message);
-        }
-        return Err(sqlx::Error::Protocol(message));
-    }
-    // A batch of one needs no savepoint: a refused job rolls back the whole transaction.
-    let alone = batch.len() == 1;
-    let mut done = Vec::with_capacity(batch.len());
-    for job in batch {
-        let outcome = run_job(conn, backend, job, !alone, heads).await;
-        match outcome {
-            Ok(finished) => done.push(finished),
-            Err((finished, error)) => {
-                // The savepoint could not be managed: the transaction is unusable.
-                done.push(finished);
-                let _ = exec(conn, "ROLLBACK").await;
-                let message = error.to_string();
-                done.into_iter().for_each(|d| d.fail(&message));
-                return Err(error);
-            }
-        }
-    }
-    if alone && !done.iter().all(Done::is_ok) {
-        exec(conn, "ROLLBACK").await?;
+) -> Result<(), StoreError> {
+    if batch.len() == 1 {
+        let frame = if backend == Backend::Sqlite { ALONE_SQLITE } else { ALONE_POSTGRES };
+        let done: Vec<Done> = batch
+            .into_iter()
+            .map(|job| {
+                let finished = apply(conn, backend, frame, job, heads);
+                if !finished.is_ok() {
+                    // The job may have left its transaction open; nothing of it may stay.
+                    let _ = conn.exec("ROLLBACK");
+                }
+                finished
+            })
+            .collect();
+        remember(&done, heads);
         done.into_iter().for_each(Done::send);
         return Ok(());
     }
-    if let Err(error) = exec(conn, "COMMIT").await {
-        let _ = exec(conn, "ROLLBACK").await;
-        let message = format!("commit failed: {error}");
-        done.into_iter().for_each(|d| d.fail(&message));
+    let begin = if backend == Backend::Sqlite { "BEGIN IMMEDIATE" } else { "BEGIN" };
+    if let Err(error) = conn.exec(begin) {
+        let message = error.to_string();
+        batch.into_iter().map(Done::unstarted).for_each(|d| d.fail(&message));
         return Err(error);
     }
-    for finished in &done {
-        if let Done::Saved(_, Ok(()), Some((id, head))) = finished {
-            heads.insert(*id, head.clone());
+    let mut done = Vec::with_capacity(batch.len());
+    let mut jobs = batch.into_iter();
+    while let Some(job) = jobs.next() {
+        let finished = match conn.exec("SAVEPOINT job") {
+            Ok(()) => apply(conn, backend, IN_BATCH, job, heads),
+            Err(error) => return abandon(conn, done, Some(job), jobs, error),
+        };
+        if !finished.is_ok()
+            && let Err(error) = conn.exec("ROLLBACK TO SAVEPOINT job").and_then(|()| conn.exec("RELEASE SAVEPOINT job"))
+        {
+            // The job's writes cannot be undone alone: give up the whole batch.
+            done.push(finished);
+            return abandon(conn, done, None, jobs, error);
         }
+        done.push(finished);
     }
+    if let Err(error) = conn.exec("COMMIT") {
+        return abandon(conn, done, None, jobs, error);
+    }
+    remember(&done, heads);
     done.into_iter().for_each(Done::send);
     Ok(())
 }
 
-/// Runs one job, inside a savepoint when `savepoint` is set.
-async fn run_job(
-    conn: &mut AnyConnection,
-    backend: Backend,
-    job: Job,
-    savepoint: bool,
-    heads: &mut Heads,
-) -> Result<Done, (Done, sqlx::Error)> {
-    if !savepoint {
-        return Ok(apply(conn, backend, job, heads).await);
-    }
-    if let Err(error) = exec(conn, "SAVEPOINT job").await {
-        let done = match job {
-            Job::Create { reply, .. } => Done::Created(reply, Box::new(Err(StoreError::Closed))),
-            Job::Save { reply, .. } => Done::Saved(reply, Err(StoreError::Closed), None),
-        };
-        return Err((done, error));
-    }
-    let done = apply(conn, backend, job, heads).await;
-    let end = if done.is_ok() { "RELEASE SAVEPOINT job" } else { "ROLLBACK TO SAVEPOINT job" };
-    if let Err(error) = exec(conn, end).await {
-        return Err((done, error));
-    }
-    if !done.is_ok()
-        && let Err(error) = exec(conn, "RELEASE SAVEPOINT job").await
-    {
-        return Err((done, error));
-    }
-    Ok(done)
+/// Rolls the batch back and fails every reply, finished or not.
+fn abandon(
+    conn: &mut dyn WriterConnection,
+    done: Vec<Done>,
+    current: Option<Job>,
+    rest: impl Iterator<Item = Job>,
+    error: StoreError,
+) -> Result<(), StoreError> {
+    let _ = conn.exec("ROLLBACK");
+    let message = format!("the write batch was rolled back: {error}");
+    let unstarted = current.into_iter().chain(rest).map(Done::unstarted);
+    done.into_iter().chain(unstarted).for_each(|d| d.fail(&message));
+    Err(error)
 }
 
-async fn apply(conn: &mut AnyConnection, backend: Backend, job: Job, heads: &mut Heads) -> Done {
+/// Records the heads of committed jobs.
+fn remember(done: &[Done], heads: &mut Heads) {
+    for finished in done.iter().filter(|d| d.is_ok()) {
+        if let Some((id, head)) = finished.head() {
+            heads.insert(*id, head.clone());
+        }
+    }
+}
+
+fn apply(conn: &mut dyn WriterConnection, backend: Backend, frame: Frame, job: Job, heads: &mut Heads) -> Done {
     match job {
         Job::Create { case_type, year, open, reply } => {
-            Done::Created(reply, Box::new(write::create(conn, backend, &case_type, year, open).await))
+            match write::create(conn, backend, frame, &case_type, year, open) {
+                Ok((outcome, head)) => {
+                    let id = outcome.state.id;
+                    Done::Created(reply, Box::new(Ok(outcome)), Some((id, head)))
+                }
+                Err(error) => Done::Created(reply, Box::new(Err(error)), None),
+            }
         }
         Job::Save { expected_version, outcome, reply } => {
             let id = outcome.state.id;
-            match write::save(conn, backend, expected_version, &outcome, heads.get(&id).cloned()).await {
+            match write::save(conn, backend, frame, expected_version, &outcome, heads.get(&id).cloned()) {
                 Ok(head) => Done::Saved(reply, Ok(()), Some((id, head))),
                 Err(error) => {
                     heads.remove(&id);

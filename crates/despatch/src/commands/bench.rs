@@ -48,6 +48,10 @@ enum Workload {
         /// Print `ack CASE_ID VERSION` after every acknowledged step (for durability tests).
         #[arg(long)]
         acks: bool,
+        /// Read every case from the database before each step instead of from the service's
+        /// version-checked write-through cache.
+        #[arg(long)]
+        no_cache: bool,
     },
 }
 
@@ -56,13 +60,13 @@ about local services; officials will consider them carefully and respond in due 
 
 /// Runs `despatch bench`.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let Workload::Lifecycle { cases, clients, db: url, acks } = args.workload;
+    let Workload::Lifecycle { cases, clients, db: url, acks, no_cache } = args.workload;
     if cases == 0 || clients == 0 || clients > 1024 {
         bail!("--cases must be at least 1 and --clients between 1 and 1024");
     }
     let scratch = tempfile_dir()?;
     let url = url.unwrap_or_else(|| scratch.join("bench.db").display().to_string());
-    let result = db::runtime()?.block_on(lifecycle(&url, cases, clients, acks));
+    let result = db::runtime()?.block_on(lifecycle(&url, cases, clients, acks, no_cache));
     let _ = std::fs::remove_dir_all(&scratch);
     result
 }
@@ -202,10 +206,13 @@ fn ack(enabled: bool, id: i64, version: u64) {
     }
 }
 
-async fn lifecycle(url: &str, cases: u64, clients: u64, acks: bool) -> anyhow::Result<ExitCode> {
+async fn lifecycle(url: &str, cases: u64, clients: u64, acks: bool, no_cache: bool) -> anyhow::Result<ExitCode> {
     let store = db::open(url).await?;
     store.save_directory(&bench_directory()).await?;
-    let casework = db::casework(Arc::clone(&store)).await?;
+    let mut casework = db::casework(Arc::clone(&store)).await?;
+    if no_cache {
+        casework = casework.without_cache();
+    }
     let started = Instant::now();
     let mut tasks = Vec::new();
     for first in 1..=clients.min(cases) {
@@ -238,6 +245,7 @@ async fn lifecycle(url: &str, cases: u64, clients: u64, acks: bool) -> anyhow::R
         "backend": format!("{:?}", store.backend()).to_lowercase(),
         "cases": cases,
         "clients": clients,
+        "cache": !no_cache,
         "completions": completions,
         "seconds": (seconds * 1000.0).round() / 1000.0,
         "cases_per_s": (cases as f64 / seconds * 10.0).round() / 10.0,

@@ -8,8 +8,7 @@ use anyhow::Context as _;
 use chrono::NaiveDate;
 use clap::builder::{PossibleValuesParser, TypedValueParser as _};
 use despatch_domain::calendar::{
-    BankHolidays, Calendar, CalendarError, ClockStop, DayOneRule, Deadline, MAX_WORKING_DAYS,
-    Region, parse_iso_date,
+    BankHolidays, Calendar, CalendarError, ClockStop, DayOneRule, Deadline, MAX_WORKING_DAYS, Region, parse_iso_date,
 };
 use serde_json::json;
 
@@ -105,18 +104,15 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if let Some(despatched) = args.despatched
         && despatched < args.received
     {
-        return Ok(usage_error(&format!(
-            "--despatched {despatched} is before --received {}",
-            args.received
-        )));
+        return Ok(usage_error(&format!("--despatched {despatched} is before --received {}", args.received)));
     }
 
     let loaded;
     let holidays = match &args.holidays {
         None => BankHolidays::embedded(),
         Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .with_context(|| format!("--holidays: cannot read {}", path.display()))?;
+            let text =
+                std::fs::read_to_string(path).with_context(|| format!("--holidays: cannot read {}", path.display()))?;
             loaded = BankHolidays::from_govuk_json(&text)
                 .with_context(|| format!("--holidays: {} is not usable", path.display()))?;
             &loaded
@@ -125,38 +121,30 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let calendar = match Calendar::new(holidays, &args.regions, &args.exemptions) {
         Ok(calendar) => calendar,
         Err(CalendarError::MissingRegion(region)) => {
-            let source = args.holidays.as_ref().map_or_else(
-                || "the built-in list".to_owned(),
-                |path| path.display().to_string(),
-            );
+            let source = args
+                .holidays
+                .as_ref()
+                .map_or_else(|| "the built-in list".to_owned(), |path| path.display().to_string());
             anyhow::bail!("--region {region}: {source} has no bank holidays for {region}");
         }
         Err(error) => return Err(error.into()),
     };
 
     let extension = args.extend.unwrap_or(0);
-    let counted = match calendar.explain_extended(
-        args.received,
-        args.working_days,
-        extension,
-        args.rule,
-        &args.clock_stops,
-    ) {
-        Ok(explanation) => explanation,
-        Err(CalendarError::TooManyWorkingDays { max, .. }) => {
-            return Ok(usage_error(&format!(
-                "--working-days {} and --extend {extension} come to more than the {max} \
+    let counted =
+        match calendar.explain_extended(args.received, args.working_days, extension, args.rule, &args.clock_stops) {
+            Ok(explanation) => explanation,
+            Err(CalendarError::TooManyWorkingDays { max, .. }) => {
+                return Ok(usage_error(&format!(
+                    "--working-days {} and --extend {extension} come to more than the {max} \
                  working days this calendar counts",
-                args.working_days
-            )));
-        }
-        Err(error) => {
-            return Ok(usage_error(&format!(
-                "--received {}: {error}",
-                args.received
-            )));
-        }
-    };
+                    args.working_days
+                )));
+            }
+            Err(error) => {
+                return Ok(usage_error(&format!("--received {}: {error}", args.received)));
+            }
+        };
     let deadline = counted.outcome.date();
     let lateness = args.despatched.map(|despatched| match deadline {
         Some(deadline) => Lateness {
@@ -164,17 +152,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             late: despatched > deadline,
             working_days_late: calendar.working_days_late(deadline, despatched),
         },
-        None => Lateness {
-            despatched,
-            late: false,
-            working_days_late: 0,
-        },
+        None => Lateness { despatched, late: false, working_days_late: 0 },
     });
-    let last_day = [deadline, args.despatched, Some(args.received)]
-        .into_iter()
-        .flatten()
-        .max()
-        .unwrap_or(args.received);
+    let last_day =
+        [deadline, args.despatched, Some(args.received)].into_iter().flatten().max().unwrap_or(args.received);
     let holidays_known = calendar.knows_holidays(args.received, last_day);
     let (known_from, known_to) = calendar.holidays_known();
     // A text explanation carries its own warning.
@@ -203,11 +184,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
         Format::Json => {
             let suspended = match counted.outcome {
-                Deadline::Suspended {
-                    since,
-                    counted,
-                    remaining,
-                } => json!({ "since": since, "counted": counted, "remaining": remaining }),
+                Deadline::Suspended { since, counted, remaining } => {
+                    json!({ "since": since, "counted": counted, "remaining": remaining })
+                }
                 Deadline::Due { .. } => serde_json::Value::Null,
             };
             let mut value = json!({
@@ -253,9 +232,7 @@ impl Lateness {
     /// "on time", "1 working day late", "7 working days late".
     fn sentence(&self, suspended: bool) -> String {
         match (self.late, self.working_days_late) {
-            _ if suspended => {
-                "on time (the clock is stopped, so the deadline has not been reached)".to_owned()
-            }
+            _ if suspended => "on time (the clock is stopped, so the deadline has not been reached)".to_owned(),
             (false, _) => "on time".to_owned(),
             (true, 0) => format!(
                 "0 working days late (despatched after the deadline, on {}, which is not a \
@@ -271,10 +248,7 @@ impl Lateness {
 /// Writes `text` to standard output; a reader that has gone away (`| head -1`) is not an error.
 fn write_stdout(text: &str) -> anyhow::Result<()> {
     let mut stdout = std::io::stdout().lock();
-    match stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
-    {
+    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
         Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => {
             Err(anyhow::Error::new(error).context("writing to standard output"))
         }
@@ -308,9 +282,7 @@ fn parse_clock_stop(text: &str) -> Result<ClockStop, String> {
     if let Some(until) = until
         && until < from
     {
-        return Err(format!(
-            "the clock cannot run again on {until}, before it stopped on {from}"
-        ));
+        return Err(format!("the clock cannot run again on {until}, before it stopped on {from}"));
     }
     Ok(ClockStop { from, until })
 }

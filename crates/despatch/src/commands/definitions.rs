@@ -5,9 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context as _, bail};
-use despatch_domain::definition::{
-    CaseTypeDefinition, DefinitionError, EMBEDDED, GraphFormat, draw, parse,
-};
+use despatch_domain::definition::{CaseTypeDefinition, DefinitionError, EMBEDDED, GraphFormat, draw, parse};
 
 /// Arguments of `despatch definitions`.
 #[derive(Debug, clap::Args)]
@@ -65,12 +63,7 @@ enum Format {
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     match args.command {
         Subcommand::Check { dir } => check(dir.as_deref()),
-        Subcommand::Graph {
-            code,
-            version,
-            format,
-            dir,
-        } => graph(&code, version, format, dir.as_deref()),
+        Subcommand::Graph { code, version, format, dir } => graph(&code, version, format, dir.as_deref()),
     }
 }
 
@@ -87,34 +80,22 @@ struct Source {
 fn sources(dir: Option<&Path>) -> anyhow::Result<Vec<Source>> {
     let mut sources: Vec<Source> = EMBEDDED
         .iter()
-        .map(|(file, text)| Source {
-            file: format!("<embedded>/{file}"),
-            embedded: true,
-            text: Some(text.to_string()),
-        })
+        .map(|(file, text)| Source { file: format!("<embedded>/{file}"), embedded: true, text: Some(text.to_string()) })
         .collect();
     let Some(dir) = dir else { return Ok(sources) };
-    let entries = std::fs::read_dir(dir)
-        .with_context(|| format!("cannot read the folder {}", dir.display()))?;
+    let entries = std::fs::read_dir(dir).with_context(|| format!("cannot read the folder {}", dir.display()))?;
     let mut paths = Vec::new();
     for entry in entries {
-        let path = entry
-            .with_context(|| format!("cannot list the folder {}", dir.display()))?
-            .path();
+        let path = entry.with_context(|| format!("cannot list the folder {}", dir.display()))?.path();
         if path.extension().is_some_and(|ext| ext == "toml") && path.is_file() {
             paths.push(path);
         }
     }
     paths.sort();
     for path in paths {
-        let bytes =
-            std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+        let bytes = std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
         let text = String::from_utf8(bytes).ok();
-        sources.push(Source {
-            file: path.display().to_string(),
-            embedded: false,
-            text,
-        });
+        sources.push(Source { file: path.display().to_string(), embedded: false, text });
     }
     Ok(sources)
 }
@@ -135,20 +116,11 @@ struct Loaded {
 }
 
 fn load(sources: Vec<Source>) -> Loaded {
-    let mut loaded = Loaded {
-        definitions: BTreeMap::new(),
-        problems: Vec::new(),
-    };
+    let mut loaded = Loaded { definitions: BTreeMap::new(), problems: Vec::new() };
     for source in sources {
-        let problem = |message: String| DefinitionError {
-            file: source.file.clone(),
-            line: None,
-            message,
-        };
+        let problem = |message: String| DefinitionError { file: source.file.clone(), line: None, message };
         let Some(text) = &source.text else {
-            loaded
-                .problems
-                .push(problem("the file is not UTF-8 text".to_string()));
+            loaded.problems.push(problem("the file is not UTF-8 text".to_string()));
             continue;
         };
         let definition = match parse(&source.file, text) {
@@ -171,12 +143,7 @@ fn load(sources: Vec<Source>) -> Loaded {
                 continue;
             }
         };
-        let entry = Entry {
-            file: source.file,
-            embedded: source.embedded,
-            replaces_built_in,
-            definition,
-        };
+        let entry = Entry { file: source.file, embedded: source.embedded, replaces_built_in, definition };
         loaded.definitions.insert(key, entry);
     }
     loaded
@@ -186,20 +153,11 @@ fn print_problems(problems: &[DefinitionError]) {
     for problem in problems {
         eprintln!("{problem}");
     }
-    let files: std::collections::BTreeSet<&str> =
-        problems.iter().map(|p| p.file.as_str()).collect();
+    let files: std::collections::BTreeSet<&str> = problems.iter().map(|p| p.file.as_str()).collect();
     let plural = |n: usize, word: &str| {
-        if n == 1 {
-            format!("1 {word}")
-        } else {
-            format!("{n} {word}s")
-        }
+        if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
     };
-    eprintln!(
-        "{} in {}",
-        plural(problems.len(), "problem"),
-        plural(files.len(), "file")
-    );
+    eprintln!("{} in {}", plural(problems.len(), "problem"), plural(files.len(), "file"));
 }
 
 fn check(dir: Option<&Path>) -> anyhow::Result<ExitCode> {
@@ -208,57 +166,31 @@ fn check(dir: Option<&Path>) -> anyhow::Result<ExitCode> {
         print_problems(&loaded.problems);
         return Ok(ExitCode::FAILURE);
     }
-    println!(
-        "{} case-type definitions are valid:",
-        loaded.definitions.len()
-    );
+    println!("{} case-type definitions are valid:", loaded.definitions.len());
     for ((code, version), entry) in &loaded.definitions {
-        let replaced = if entry.replaces_built_in {
-            " (replaces the built-in one)"
-        } else {
-            ""
-        };
-        println!(
-            "  {code} v{version}  {}  {}{replaced}",
-            entry.definition.name, entry.file
-        );
+        let replaced = if entry.replaces_built_in { " (replaces the built-in one)" } else { "" };
+        println!("  {code} v{version}  {}  {}{replaced}", entry.definition.name, entry.file);
     }
     Ok(ExitCode::SUCCESS)
 }
 
-fn graph(
-    code: &str,
-    version: Option<u32>,
-    format: Format,
-    dir: Option<&Path>,
-) -> anyhow::Result<ExitCode> {
+fn graph(code: &str, version: Option<u32>, format: Format, dir: Option<&Path>) -> anyhow::Result<ExitCode> {
     let loaded = load(sources(dir)?);
     if !loaded.problems.is_empty() {
         print_problems(&loaded.problems);
         return Ok(ExitCode::FAILURE);
     }
     let code = code.trim().to_ascii_uppercase();
-    let versions: Vec<u32> = loaded
-        .definitions
-        .keys()
-        .filter(|(c, _)| *c == code)
-        .map(|(_, v)| *v)
-        .collect();
+    let versions: Vec<u32> = loaded.definitions.keys().filter(|(c, _)| *c == code).map(|(_, v)| *v).collect();
     let Some(&newest) = versions.last() else {
         let mut known: Vec<&str> = loaded.definitions.keys().map(|(c, _)| c.as_str()).collect();
         known.dedup();
-        bail!(
-            "there is no case type {code}; the case types are {}",
-            known.join(", ")
-        );
+        bail!("there is no case type {code}; the case types are {}", known.join(", "));
     };
     let version = version.unwrap_or(newest);
     let Some(entry) = loaded.definitions.get(&(code.clone(), version)) else {
         let listed: Vec<String> = versions.iter().map(u32::to_string).collect();
-        bail!(
-            "case type {code} has no version {version}; its versions are {}",
-            listed.join(", ")
-        );
+        bail!("case type {code} has no version {version}; its versions are {}", listed.join(", "));
     };
     let format = match format {
         Format::Mermaid => GraphFormat::Mermaid,
