@@ -1,4 +1,5 @@
 -- Casework: cases, their stage visits, their hash-chained events, search, and the organisation.
+-- Stage visits and events are clustered by case (WITHOUT ROWID): one b-tree, no second index.
 CREATE TABLE sequences (name TEXT PRIMARY KEY, value BIGINT NOT NULL);
 INSERT INTO sequences (name, value) VALUES ('case_reference', 0);
 
@@ -35,7 +36,7 @@ CREATE TABLE stage_visits (
     ended_at TEXT,
     completed_by TEXT,
     PRIMARY KEY (case_id, visit)
-);
+) WITHOUT ROWID;
 
 CREATE TABLE case_events (
     case_id BIGINT NOT NULL,
@@ -47,7 +48,7 @@ CREATE TABLE case_events (
     prev_hash TEXT NOT NULL,
     hash TEXT NOT NULL,
     PRIMARY KEY (case_id, seq)
-);
+) WITHOUT ROWID;
 CREATE TRIGGER case_events_no_update BEFORE UPDATE ON case_events
 BEGIN SELECT RAISE(ABORT, 'case_events is append-only'); END;
 CREATE TRIGGER case_events_no_delete BEFORE DELETE ON case_events
