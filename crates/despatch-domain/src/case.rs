@@ -62,6 +62,24 @@ pub struct CaseState {
     /// When the case was closed (UTC).
     #[serde(default)]
     pub closed_at: Option<DateTime<Utc>>,
+    /// Documents attached to the case, oldest first.
+    #[serde(default)]
+    pub documents: Vec<DocumentRef>,
+}
+
+/// A document on a case: an immutable, content-addressed file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocumentRef {
+    /// SHA-256 of the bytes, hex.
+    pub sha256: String,
+    /// File name as received.
+    pub name: String,
+    /// Tag from the case type's list (`ORIGINAL`, `DRAFT`, `FINAL`…).
+    pub tag: String,
+    /// Media type (`application/pdf`).
+    pub media_type: String,
+    /// Size in bytes.
+    pub size: u64,
 }
 
 /// The stage a case is at.

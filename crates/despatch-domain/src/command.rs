@@ -167,6 +167,19 @@ pub enum Command {
         /// What it said.
         note: String,
     },
+    /// Attach a document (the bytes are stored by the store with the outcome).
+    AttachDocument {
+        /// The document.
+        document: crate::case::DocumentRef,
+    },
+    /// Close a case imported from a reply that was already sent (a historical case): records
+    /// the despatch date and the working days late against the case deadline.
+    CloseAsHistorical {
+        /// Date the reply was sent (civil date).
+        despatched_on: NaiveDate,
+        /// Why the case is closed this way (e.g. "imported from the reply").
+        reason: String,
+    },
     /// Move the case to a newer definition version of its case type.
     MigrateDefinition {
         /// Target version.
@@ -194,6 +207,8 @@ impl Command {
             Command::ResumeClock { .. } => "resume clock",
             Command::RecordHoldingReply { .. } => "record holding reply",
             Command::MigrateDefinition { .. } => "migrate definition",
+            Command::AttachDocument { .. } => "attach document",
+            Command::CloseAsHistorical { .. } => "close as historical",
         }
     }
 }

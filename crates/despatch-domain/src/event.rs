@@ -192,6 +192,11 @@ pub enum EventKind {
         /// Working days after the deadline at despatch (0 when on time).
         working_days_late: Option<u32>,
     },
+    /// A document was attached.
+    DocumentAdded {
+        /// The document.
+        document: crate::case::DocumentRef,
+    },
     /// The case moved to another definition version.
     DefinitionMigrated {
         /// Old version.

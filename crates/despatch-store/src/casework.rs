@@ -5,11 +5,11 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, RwLock};
 
 use chrono::{DateTime, Datelike, Utc};
-use despatch_domain::case::CaseState;
+use despatch_domain::case::{CaseState, DocumentRef};
 use despatch_domain::command::{Actor, Command, NewCase};
 use despatch_domain::engine::{self, Outcome, World, london_date};
 
-use crate::{Store, StoreError};
+use crate::{NewDocument, Store, StoreError};
 
 /// Casework over a store: creating cases and executing commands as one transaction each.
 ///
@@ -92,7 +92,52 @@ impl Casework {
         let case_type = new.case_type.clone();
         let year = london_date(now).year();
         let open = Box::new(move |id, reference| engine::open_case(&new, id, reference, &actor, &world, now));
-        let outcome = self.store.create_case(&case_type, year, open).await?;
+        let outcome = self.store.create_case(&case_type, year, open, Vec::new()).await?;
+        self.remember(&outcome.state);
+        Ok(outcome)
+    }
+
+    /// Opens a case and applies `then` to it (attaching its documents, closing an imported
+    /// reply…) in the same transaction: either all of it is stored or none. `documents` holds the
+    /// bytes and text of every document an `AttachDocument` command in `then` names.
+    pub async fn open_with(
+        &self,
+        new: NewCase,
+        then: Vec<Command>,
+        documents: Vec<NewDocument>,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<Outcome, StoreError> {
+        let world = self.world();
+        let actor = actor.clone();
+        let case_type = new.case_type.clone();
+        let year = london_date(now).year();
+        let open = Box::new(move |id, reference| {
+            let mut outcome = engine::open_case(&new, id, reference, &actor, &world, now)?;
+            for command in &then {
+                let next = engine::execute(&outcome.state, command, &actor, &world, now)?;
+                outcome.state = next.state;
+                outcome.events.extend(next.events);
+            }
+            Ok(outcome)
+        });
+        let outcome = self.store.create_case(&case_type, year, open, documents).await?;
+        self.remember(&outcome.state);
+        Ok(outcome)
+    }
+
+    /// Attaches one document to a case (one transaction: the event, the bytes, the search text).
+    pub async fn attach(
+        &self,
+        case_id: i64,
+        document: DocumentRef,
+        file: NewDocument,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<Outcome, StoreError> {
+        let state = self.load(case_id).await?;
+        let outcome = engine::execute(&state, &Command::AttachDocument { document }, actor, &self.world(), now)?;
+        self.store.save(state.version, outcome.clone(), vec![file]).await?;
         self.remember(&outcome.state);
         Ok(outcome)
     }
@@ -106,7 +151,7 @@ impl Casework {
         now: DateTime<Utc>,
     ) -> Result<Outcome, StoreError> {
         let outcome = engine::execute(state, command, actor, &self.world(), now)?;
-        match self.store.save(state.version, outcome.clone()).await {
+        match self.store.save(state.version, outcome.clone(), Vec::new()).await {
             Ok(()) => {
                 self.remember(&outcome.state);
                 Ok(outcome)

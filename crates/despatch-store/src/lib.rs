@@ -13,6 +13,7 @@
 //! **Architecture invariant:** this crate holds no business rules; the engine in
 //! `despatch-domain` decides, the store records.
 
+pub mod accounts;
 mod casework;
 mod sql;
 
@@ -27,6 +28,7 @@ use despatch_domain::engine::{CommandError, Outcome};
 use despatch_domain::reference::Reference;
 use serde::Serialize;
 
+pub use accounts::{Account, Accounts, SessionRecord, TeamCounts, Workload};
 pub use casework::Casework;
 pub use sql::SqlStore;
 
@@ -79,6 +81,19 @@ pub enum StoreError {
 /// A case-opening function run inside the creating transaction, given the new case's id and
 /// reference from the global sequence.
 pub type OpenFn = Box<dyn FnOnce(i64, Reference) -> Result<Outcome, CommandError> + Send>;
+
+/// The bytes and text of a document attached by an outcome (its `DocumentAdded` event names it
+/// by SHA-256). Stored once per content, whatever the number of cases holding it; its text is
+/// indexed for search in the same transaction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewDocument {
+    /// SHA-256 of `bytes`, hex.
+    pub sha256: String,
+    /// The file's bytes.
+    pub bytes: Vec<u8>,
+    /// Text read from it, for search.
+    pub text: String,
+}
 
 /// A search request. All filters are optional; text matches case details, correspondents,
 /// topics, notes and document text.
@@ -169,17 +184,36 @@ pub struct StoredEventRow {
 /// The storage interface. One implementation, [`SqlStore`], serves both backends; the storage
 /// test suite runs against each.
 #[async_trait]
-pub trait Store: Send + Sync {
+pub trait Store: Accounts + Workload + Send + Sync {
     /// Which backend this is.
     fn backend(&self) -> Backend;
 
     /// Creates a case: takes the next number of the global case-reference sequence, runs `open`
-    /// with the id and reference, and saves the outcome, all in one transaction.
-    async fn create_case(&self, case_type: &str, year: i32, open: OpenFn) -> Result<Outcome, StoreError>;
+    /// with the id and reference, and saves the outcome with the documents it attaches, all in
+    /// one transaction.
+    async fn create_case(
+        &self,
+        case_type: &str,
+        year: i32,
+        open: OpenFn,
+        documents: Vec<NewDocument>,
+    ) -> Result<Outcome, StoreError>;
 
-    /// Saves an outcome of the engine for a case at `expected_version`. Fails with
+    /// Saves an outcome of the engine (and the documents it attaches) for a case at
+    /// `expected_version`. Fails with
     /// [`CommandError::StaleVersion`] when another command saved first.
-    async fn save(&self, expected_version: u64, outcome: Outcome) -> Result<(), StoreError>;
+    async fn save(
+        &self,
+        expected_version: u64,
+        outcome: Outcome,
+        documents: Vec<NewDocument>,
+    ) -> Result<(), StoreError>;
+
+    /// The cases holding a document with this SHA-256, as (case id, reference), oldest first.
+    async fn cases_with_document(&self, sha256: &str) -> Result<Vec<(i64, String)>, StoreError>;
+
+    /// The bytes of a stored document.
+    async fn document_bytes(&self, sha256: &str) -> Result<Option<Vec<u8>>, StoreError>;
 
     /// The case with this id.
     async fn case(&self, id: i64) -> Result<Option<CaseState>, StoreError>;

@@ -12,6 +12,7 @@
 mod allocation;
 mod clock;
 mod complete;
+mod documents;
 mod parties;
 mod settle;
 #[cfg(test)]
@@ -222,6 +223,7 @@ pub fn open_case(
         stage_visits: 0,
         despatched_on: None,
         closed_at: None,
+        documents: Vec::new(),
     };
     let mut run = Run::new(&state, actor, world, now)?;
     run.emit(EventKind::CaseCreated {
@@ -253,6 +255,7 @@ pub fn execute(
     match command {
         Command::AddNote { text } => run.note(&mut next, "MANUAL", text)?,
         Command::MigrateDefinition { to_version } => run.migrate(&mut next, *to_version)?,
+        Command::AttachDocument { document } => run.attach_document(&mut next, document)?,
         _ if state.is_closed() => return Err(closed_refusal()),
         Command::CompleteStage { stage, fields, note, take } => {
             run.complete(&mut next, stage, fields, note.as_deref(), *take)?;
@@ -272,6 +275,9 @@ pub fn execute(
         Command::StopClock { from, reason } => run.stop_clock(&mut next, *from, reason)?,
         Command::ResumeClock { on, reason } => run.resume_clock(&mut next, *on, reason)?,
         Command::RecordHoldingReply { sent_on, note } => run.holding_reply(&mut next, *sent_on, note)?,
+        Command::CloseAsHistorical { despatched_on, reason } => {
+            run.close_historical(&mut next, *despatched_on, reason)?
+        }
     }
     Ok(run.finish(next))
 }

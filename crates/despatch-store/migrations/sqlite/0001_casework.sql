@@ -60,6 +60,13 @@ BEGIN SELECT RAISE(ABORT, 'case_events is append-only'); END;
 CREATE VIRTUAL TABLE search USING fts5(body, content = '', contentless_delete = 1, detail = column,
     tokenize = 'porter unicode61');
 
+-- Documents: bytes stored once per content (SHA-256), linked to the cases that hold them.
+CREATE TABLE documents (sha256 TEXT PRIMARY KEY, media_type TEXT NOT NULL, size BIGINT NOT NULL,
+    bytes BLOB NOT NULL, created_at TEXT NOT NULL);
+CREATE TABLE case_documents (case_id BIGINT NOT NULL, sha256 TEXT NOT NULL, name TEXT NOT NULL,
+    tag TEXT NOT NULL, added_at TEXT NOT NULL, PRIMARY KEY (case_id, sha256));
+CREATE INDEX case_documents_by_content ON case_documents (sha256);
+
 CREATE TABLE units (code TEXT PRIMARY KEY, name TEXT NOT NULL);
 CREATE TABLE teams (code TEXT PRIMARY KEY, name TEXT NOT NULL, unit TEXT NOT NULL, active BIGINT NOT NULL);
 CREATE TABLE topics (code TEXT PRIMARY KEY, name TEXT NOT NULL, parent TEXT, active BIGINT NOT NULL);

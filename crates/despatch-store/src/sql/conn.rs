@@ -61,6 +61,7 @@ impl Sqlite {
             let bound = match value {
                 Value::Int(v) => statement.raw_bind_parameter(index, v),
                 Value::Text(v) => statement.raw_bind_parameter(index, v),
+                Value::Bytes(v) => statement.raw_bind_parameter(index, v),
                 Value::Null => statement.raw_bind_parameter(index, rusqlite::types::Null),
             };
             bound.map_err(write_error)?;

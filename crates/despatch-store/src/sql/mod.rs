@@ -1,5 +1,6 @@
 //! The one SQL implementation of [`Store`](crate::Store), over sqlx's `Any` driver.
 
+mod accounts;
 mod admin;
 mod conn;
 mod read;

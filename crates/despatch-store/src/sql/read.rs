@@ -11,7 +11,9 @@ use tokio::sync::oneshot;
 
 use super::writer::Job;
 use super::{SqlStore, classify, parse_date};
-use crate::{Backend, CaseSummary, OpenFn, Page, SearchQuery, StageVisit, Store, StoreError, StoredEventRow};
+use crate::{
+    Backend, CaseSummary, NewDocument, OpenFn, Page, SearchQuery, StageVisit, Store, StoreError, StoredEventRow,
+};
 
 const SUMMARY_COLUMNS: &str =
     "c.id, c.reference, c.case_type, c.stage, c.team, c.assigned_user, c.stage_deadline, c.deadline, c.received";
@@ -98,18 +100,48 @@ impl Store for SqlStore {
         self.backend
     }
 
-    async fn create_case(&self, case_type: &str, year: i32, open: OpenFn) -> Result<Outcome, StoreError> {
+    async fn create_case(
+        &self,
+        case_type: &str,
+        year: i32,
+        open: OpenFn,
+        documents: Vec<NewDocument>,
+    ) -> Result<Outcome, StoreError> {
         let (reply, answer) = oneshot::channel();
-        let job = Job::Create { case_type: case_type.to_string(), year, open, reply };
+        let job = Job::Create { case_type: case_type.to_string(), year, open, documents, reply };
         self.writer.send(job).await.map_err(|_| StoreError::Closed)?;
         answer.await.map_err(|_| StoreError::Closed)?
     }
 
-    async fn save(&self, expected_version: u64, outcome: Outcome) -> Result<(), StoreError> {
+    async fn save(
+        &self,
+        expected_version: u64,
+        outcome: Outcome,
+        documents: Vec<NewDocument>,
+    ) -> Result<(), StoreError> {
         let (reply, answer) = oneshot::channel();
-        let job = Job::Save { expected_version, outcome: Box::new(outcome), reply };
+        let job = Job::Save { expected_version, outcome: Box::new(outcome), documents, reply };
         self.writer.send(job).await.map_err(|_| StoreError::Closed)?;
         answer.await.map_err(|_| StoreError::Closed)?
+    }
+
+    async fn cases_with_document(&self, sha256: &str) -> Result<Vec<(i64, String)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT d.case_id, c.reference FROM case_documents d JOIN cases c ON c.id = d.case_id \
+             WHERE d.sha256 = $1 ORDER BY d.case_id",
+        )
+        .bind(sha256.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(|row| Ok((row.try_get("case_id")?, row.try_get("reference")?))).collect()
+    }
+
+    async fn document_bytes(&self, sha256: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        let row = sqlx::query("SELECT bytes FROM documents WHERE sha256 = $1")
+            .bind(sha256.to_string())
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(|row| row.try_get("bytes")).transpose()?)
     }
 
     async fn case(&self, id: i64) -> Result<Option<CaseState>, StoreError> {

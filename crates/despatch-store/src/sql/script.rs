@@ -8,6 +8,7 @@ use sqlx::{AnyConnection, Executor};
 pub(super) enum Value {
     Int(i64),
     Text(String),
+    Bytes(Vec<u8>),
     Null,
 }
 
@@ -84,6 +85,7 @@ fn bind(sql: &str, params: Vec<Value>) -> sqlx::query::Query<'static, sqlx::Any,
         query = match value {
             Value::Int(v) => query.bind(v),
             Value::Text(v) => query.bind(v),
+            Value::Bytes(v) => query.bind(v),
             Value::Null => query.bind(None::<String>),
         };
     }

@@ -4,9 +4,9 @@
 use super::conn::WriterConnection;
 use super::date_text;
 use super::script::{Script, Value};
-use crate::{Backend, OpenFn, StoreError};
+use crate::{Backend, NewDocument, OpenFn, StoreError};
 use despatch_domain::audit::{GENESIS, chain_hash};
-use despatch_domain::case::CaseState;
+use despatch_domain::case::{CaseState, DocumentRef};
 use despatch_domain::engine::{CommandError, Outcome};
 use despatch_domain::event::EventKind;
 use despatch_domain::reference::Reference;
@@ -61,6 +61,7 @@ pub(super) fn create(
     case_type: &str,
     year: i32,
     open: OpenFn,
+    documents: &[NewDocument],
 ) -> Result<(Outcome, Head), StoreError> {
     if !frame.begin.is_empty() {
         conn.exec(frame.begin)?;
@@ -83,7 +84,7 @@ pub(super) fn create(
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
         params,
     );
-    record_projections(&mut script, backend, &outcome, 1);
+    record_projections(&mut script, backend, &outcome, 1, documents)?;
     script.plain(frame.end);
     conn.run(script)?;
     Ok((outcome, head))
@@ -97,6 +98,7 @@ pub(super) fn save(
     frame: Frame,
     expected_version: u64,
     outcome: &Outcome,
+    documents: &[NewDocument],
     known: Option<Head>,
 ) -> Result<Head, StoreError> {
     let state = &outcome.state;
@@ -124,7 +126,7 @@ pub(super) fn save(
         // Another process moved the case on since the head was read.
         return Err(CommandError::StaleVersion { expected: expected_version, actual: expected_version + 1 }.into());
     }
-    record_projections(&mut rest, backend, outcome, head.seq + 1);
+    record_projections(&mut rest, backend, outcome, head.seq + 1, documents)?;
     rest.plain(frame.end);
     conn.run(rest)?;
     Ok(new_head)
@@ -166,9 +168,15 @@ fn search_rowid(case_id: i64, seq: u64) -> i64 {
     (case_id << 20) | (seq as i64 & 0xF_FFFF)
 }
 
-/// Stage history and search rows derived from the outcome, whose first event has sequence
-/// `first_seq`.
-fn record_projections(script: &mut Script, backend: Backend, outcome: &Outcome, first_seq: u64) {
+/// Stage history, documents and search rows derived from the outcome, whose first event has
+/// sequence `first_seq`. Every document an event attaches must be among `documents`.
+fn record_projections(
+    script: &mut Script,
+    backend: Backend,
+    outcome: &Outcome,
+    first_seq: u64,
+    documents: &[NewDocument],
+) -> Result<(), StoreError> {
     let state = &outcome.state;
     let mut reindex_case = false;
     for (event, seq) in outcome.events.iter().zip(first_seq..) {
@@ -183,6 +191,17 @@ fn record_projections(script: &mut Script, backend: Backend, outcome: &Outcome, 
                 ],
             ),
             EventKind::NoteAdded { text, .. } => index_entry(script, backend, state.id, seq, "note", text),
+            EventKind::DocumentAdded { document } => {
+                let file = documents.iter().find(|d| d.sha256 == document.sha256).ok_or_else(|| {
+                    StoreError::Write(format!("the bytes of document {} were not supplied", document.name))
+                })?;
+                store_document(script, backend, state.id, document, file, event.at.to_rfc3339());
+                index_entry(script, backend, state.id, seq, "document", &file.text);
+            }
+            EventKind::CaseClosed { .. } => script.push(
+                "UPDATE stage_visits SET ended_at = $1 WHERE case_id = $2 AND ended_at IS NULL",
+                vec![Value::Text(event.at.to_rfc3339()), Value::Int(state.id)],
+            ),
             kind if kind.changes_case_search_text() => reindex_case = true,
             _ => {}
         }
@@ -216,6 +235,7 @@ fn record_projections(script: &mut Script, backend: Backend, outcome: &Outcome, 
             ],
         );
     }
+    Ok(())
 }
 
 /// Adds a search row for the note or document text of event `seq` of a case.
@@ -230,4 +250,44 @@ pub(super) fn index_entry(script: &mut Script, backend: Backend, case_id: i64, s
             vec![Value::Text(text.to_string()), Value::Int(case_id), Value::Text(kind.to_string())],
         ),
     }
+}
+
+/// Stores a document's bytes once (content-addressed) and links it to the case.
+fn store_document(
+    script: &mut Script,
+    backend: Backend,
+    case_id: i64,
+    document: &DocumentRef,
+    file: &NewDocument,
+    at: String,
+) {
+    let insert_bytes = match backend {
+        Backend::Sqlite => {
+            "INSERT OR IGNORE INTO documents (sha256, media_type, size, bytes, created_at) VALUES ($1, $2, $3, $4, $5)"
+        }
+        Backend::Postgres => {
+            "INSERT INTO documents (sha256, media_type, size, bytes, created_at) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (sha256) DO NOTHING"
+        }
+    };
+    script.push(
+        insert_bytes,
+        vec![
+            Value::Text(document.sha256.clone()),
+            Value::Text(document.media_type.clone()),
+            Value::Int(file.bytes.len() as i64),
+            Value::Bytes(file.bytes.clone()),
+            Value::Text(at.clone()),
+        ],
+    );
+    script.push(
+        "INSERT INTO case_documents (case_id, sha256, name, tag, added_at) VALUES ($1, $2, $3, $4, $5)",
+        vec![
+            Value::Int(case_id),
+            Value::Text(document.sha256.clone()),
+            Value::Text(document.name.clone()),
+            Value::Text(document.tag.clone()),
+            Value::Text(at),
+        ],
+    );
 }

@@ -13,14 +13,25 @@ use tokio::sync::{mpsc, oneshot};
 use super::MAX_BATCH;
 use super::conn::WriterConnection;
 use super::write::{self, Frame, Head};
-use crate::{Backend, OpenFn, StoreError};
+use crate::{Backend, NewDocument, OpenFn, StoreError};
 
 /// Work for the writer.
 pub(super) enum Job {
     /// Create a case.
-    Create { case_type: String, year: i32, open: OpenFn, reply: oneshot::Sender<Result<Outcome, StoreError>> },
+    Create {
+        case_type: String,
+        year: i32,
+        open: OpenFn,
+        documents: Vec<NewDocument>,
+        reply: oneshot::Sender<Result<Outcome, StoreError>>,
+    },
     /// Save an outcome.
-    Save { expected_version: u64, outcome: Box<Outcome>, reply: oneshot::Sender<Result<(), StoreError>> },
+    Save {
+        expected_version: u64,
+        outcome: Box<Outcome>,
+        documents: Vec<NewDocument>,
+        reply: oneshot::Sender<Result<(), StoreError>>,
+    },
 }
 
 /// Opens a fresh writer connection after a failure.
@@ -196,8 +207,8 @@ fn remember(done: &[Done], heads: &mut Heads) {
 
 fn apply(conn: &mut dyn WriterConnection, backend: Backend, frame: Frame, job: Job, heads: &mut Heads) -> Done {
     match job {
-        Job::Create { case_type, year, open, reply } => {
-            match write::create(conn, backend, frame, &case_type, year, open) {
+        Job::Create { case_type, year, open, documents, reply } => {
+            match write::create(conn, backend, frame, &case_type, year, open, &documents) {
                 Ok((outcome, head)) => {
                     let id = outcome.state.id;
                     Done::Created(reply, Box::new(Ok(outcome)), Some((id, head)))
@@ -205,9 +216,9 @@ fn apply(conn: &mut dyn WriterConnection, backend: Backend, frame: Frame, job: J
                 Err(error) => Done::Created(reply, Box::new(Err(error)), None),
             }
         }
-        Job::Save { expected_version, outcome, reply } => {
+        Job::Save { expected_version, outcome, documents, reply } => {
             let id = outcome.state.id;
-            match write::save(conn, backend, frame, expected_version, &outcome, heads.get(&id).cloned()) {
+            match write::save(conn, backend, frame, expected_version, &outcome, &documents, heads.get(&id).cloned()) {
                 Ok(head) => Done::Saved(reply, Ok(()), Some((id, head))),
                 Err(error) => {
                     heads.remove(&id);

@@ -1,0 +1,55 @@
+//! Documents on a case, and closing a case imported from a reply already sent.
+
+use chrono::NaiveDate;
+
+use super::{CommandError, Run};
+use crate::case::{CaseState, DocumentRef};
+use crate::event::EventKind;
+
+impl Run<'_> {
+    /// Attaches a document whose tag is one of the case type's document tags. The same bytes
+    /// (same SHA-256) are attached to a case once.
+    pub(super) fn attach_document(
+        &mut self,
+        state: &mut CaseState,
+        document: &DocumentRef,
+    ) -> Result<(), CommandError> {
+        if !self.definition.document_tags.contains(&document.tag) {
+            let tags = self.definition.document_tags.join(", ");
+            return Err(CommandError::invalid("tag", format!("Choose a document tag: {tags}")));
+        }
+        let valid_hash = document.sha256.len() == 64 && document.sha256.chars().all(|c| c.is_ascii_hexdigit());
+        if !valid_hash || document.name.trim().is_empty() {
+            return Err(CommandError::invalid("document", "The document needs a name and a SHA-256 content hash"));
+        }
+        if state.documents.iter().any(|existing| existing.sha256 == document.sha256) {
+            return Err(CommandError::invalid("document", format!("{} is already on this case", document.name)));
+        }
+        state.documents.push(document.clone());
+        self.emit(EventKind::DocumentAdded { document: document.clone() });
+        Ok(())
+    }
+
+    /// Closes an open case as a historical one: the reply left on `despatched_on`, so the case
+    /// records that date and the working days late against its deadline.
+    pub(super) fn close_historical(
+        &mut self,
+        state: &mut CaseState,
+        despatched_on: NaiveDate,
+        reason: &str,
+    ) -> Result<(), CommandError> {
+        if despatched_on < state.received || despatched_on > self.today() {
+            return Err(CommandError::invalid(
+                "despatched_on",
+                "The reply must be dated between the date received and today",
+            ));
+        }
+        self.note(state, "CLOSE", reason)?;
+        let late = state.deadline.map(|deadline| self.calendar.working_days_late(deadline, despatched_on));
+        state.stage = None;
+        state.despatched_on = Some(despatched_on);
+        state.closed_at = Some(self.now);
+        self.emit(EventKind::CaseClosed { despatched_on: Some(despatched_on), working_days_late: late });
+        Ok(())
+    }
+}

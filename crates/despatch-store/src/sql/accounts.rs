@@ -1,0 +1,174 @@
+//! Accounts, sessions and dashboard counts (the [`Accounts`] and [`Workload`] traits).
+//!
+//! These tables are small and written rarely (sign-in, sign-out, one touch per request at
+//! most per minute), so they go straight to the pool rather than through the case writer.
+
+use async_trait::async_trait;
+use chrono::NaiveDate;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use super::{SqlStore, parse_date};
+use crate::accounts::{Account, Accounts, SessionRecord, TeamCounts, Workload};
+use crate::{CaseSummary, Page, StoreError};
+
+fn account(row: &AnyRow) -> Result<Account, StoreError> {
+    Ok(Account {
+        name: row.try_get("name")?,
+        password_hash: row.try_get("password_hash")?,
+        administrator: row.try_get::<i64, _>("administrator")? != 0,
+        created_at: row.try_get("created_at")?,
+    })
+}
+
+fn session(row: &AnyRow) -> Result<SessionRecord, StoreError> {
+    Ok(SessionRecord {
+        id: row.try_get("id")?,
+        user: row.try_get("user_name")?,
+        csrf_token: row.try_get("csrf_token")?,
+        created_unix: row.try_get("created_unix")?,
+        seen_unix: row.try_get("seen_unix")?,
+    })
+}
+
+fn count(value: i64) -> u64 {
+    u64::try_from(value).unwrap_or(0)
+}
+
+#[async_trait]
+impl Accounts for SqlStore {
+    async fn account(&self, name: &str) -> Result<Option<Account>, StoreError> {
+        let row = sqlx::query("SELECT name, password_hash, administrator, created_at FROM accounts WHERE name = $1")
+            .bind(name.to_string())
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(account).transpose()
+    }
+
+    async fn save_account(&self, account: &Account) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO accounts (name, password_hash, administrator, created_at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (name) DO UPDATE SET password_hash = excluded.password_hash, \
+             administrator = excluded.administrator",
+        )
+        .bind(account.name.clone())
+        .bind(account.password_hash.clone())
+        .bind(i64::from(account.administrator))
+        .bind(account.created_at.clone())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn count_accounts(&self) -> Result<(u64, u64), StoreError> {
+        let row = sqlx::query(
+            "SELECT COUNT(*) AS total, SUM(CASE WHEN administrator <> 0 THEN 1 ELSE 0 END) AS admins FROM accounts",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        let total: i64 = row.try_get("total")?;
+        let admins: Option<i64> = row.try_get("admins")?;
+        Ok((count(total), count(admins.unwrap_or(0))))
+    }
+
+    async fn create_session(&self, session: &SessionRecord) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO sessions (id, user_name, csrf_token, created_unix, seen_unix) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(session.id.clone())
+        .bind(session.user.clone())
+        .bind(session.csrf_token.clone())
+        .bind(session.created_unix)
+        .bind(session.seen_unix)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn session(&self, id: &str) -> Result<Option<SessionRecord>, StoreError> {
+        let row = sqlx::query("SELECT id, user_name, csrf_token, created_unix, seen_unix FROM sessions WHERE id = $1")
+            .bind(id.to_string())
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(session).transpose()
+    }
+
+    async fn touch_session(&self, id: &str, seen_unix: i64) -> Result<(), StoreError> {
+        sqlx::query("UPDATE sessions SET seen_unix = $1 WHERE id = $2")
+            .bind(seen_unix)
+            .bind(id.to_string())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn delete_session(&self, id: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM sessions WHERE id = $1").bind(id.to_string()).execute(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn delete_expired_sessions(&self, idle_before: i64, created_before: i64) -> Result<u64, StoreError> {
+        let done = sqlx::query("DELETE FROM sessions WHERE seen_unix < $1 OR created_unix < $2")
+            .bind(idle_before)
+            .bind(created_before)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected())
+    }
+}
+
+fn summary(row: &AnyRow) -> Result<CaseSummary, StoreError> {
+    let received: String = row.try_get("received")?;
+    Ok(CaseSummary {
+        id: row.try_get("id")?,
+        reference: row.try_get("reference")?,
+        case_type: row.try_get("case_type")?,
+        stage: row.try_get("stage")?,
+        team: row.try_get("team")?,
+        user: row.try_get("assigned_user")?,
+        stage_deadline: parse_date(row.try_get("stage_deadline")?),
+        deadline: parse_date(row.try_get("deadline")?),
+        received: received.parse().map_err(|_| StoreError::Decode(format!("received date {received:?}")))?,
+    })
+}
+
+#[async_trait]
+impl Workload for SqlStore {
+    async fn team_counts(&self, team: &str, today: NaiveDate) -> Result<TeamCounts, StoreError> {
+        let row = sqlx::query(
+            "SELECT COUNT(*) AS open, \
+             SUM(CASE WHEN COALESCE(stage_deadline, deadline) < $2 THEN 1 ELSE 0 END) AS overdue, \
+             SUM(CASE WHEN assigned_user IS NULL THEN 1 ELSE 0 END) AS unallocated \
+             FROM cases WHERE team = $1 AND closed_at IS NULL",
+        )
+        .bind(team.to_string())
+        .bind(today.to_string())
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(TeamCounts {
+            open: count(row.try_get("open")?),
+            overdue: count(row.try_get::<Option<i64>, _>("overdue")?.unwrap_or(0)),
+            unallocated: count(row.try_get::<Option<i64>, _>("unallocated")?.unwrap_or(0)),
+        })
+    }
+
+    async fn user_cases(&self, user: &str, page: u32, page_size: u32) -> Result<Page, StoreError> {
+        let total: i64 = sqlx::query("SELECT COUNT(*) AS n FROM cases WHERE assigned_user = $1 AND closed_at IS NULL")
+            .bind(user.to_string())
+            .fetch_one(&self.pool)
+            .await?
+            .try_get("n")?;
+        let size = page_size.clamp(1, 500);
+        let offset = i64::from(page.max(1) - 1) * i64::from(size);
+        let rows = sqlx::query(
+            "SELECT id, reference, case_type, stage, team, assigned_user, stage_deadline, deadline, received \
+             FROM cases WHERE assigned_user = $1 AND closed_at IS NULL ORDER BY stage_deadline, id LIMIT $2 OFFSET $3",
+        )
+        .bind(user.to_string())
+        .bind(i64::from(size))
+        .bind(offset)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(Page { total: count(total), rows: rows.iter().map(summary).collect::<Result<_, _>>()? })
+    }
+}
