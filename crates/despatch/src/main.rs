@@ -14,6 +14,8 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Administration: reference data such as bank holidays.
+    Admin(commands::admin::Args),
     /// Check the audit trail.
     Audit(commands::audit::Args),
     /// Run a benchmark workload and print one JSON line.
@@ -29,6 +31,7 @@ enum Command {
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Admin(args) => commands::admin::run(args),
         Command::Audit(args) => commands::audit::run(args),
         Command::Bench(args) => commands::bench::run(args),
         Command::Deadline(args) => commands::deadline::run(args),

@@ -1,0 +1,31 @@
+//! `despatch admin load-holidays` stores a GOV.UK-shaped feed and refuses a bad one.
+
+use std::process::Command;
+
+fn despatch(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_despatch")).args(args).output().expect("run despatch")
+}
+
+#[test]
+fn a_loaded_feed_extends_the_holidays_in_force_and_a_bad_one_is_refused() {
+    let dir = tempfile::tempdir().expect("folder");
+    let db = dir.path().join("admin.db").display().to_string();
+    let feed = dir.path().join("holidays.json");
+    std::fs::write(
+        &feed,
+        r#"{"scotland": {"division": "scotland", "events": [
+            {"title": "New Year's Day", "date": "2029-01-01", "notes": "", "bunting": true},
+            {"title": "2nd January", "date": "2029-01-02", "notes": "", "bunting": true}]}}"#,
+    )
+    .expect("write feed");
+    let loaded = despatch(&["admin", "load-holidays", &feed.display().to_string(), "--db", &db]);
+    let out = String::from_utf8_lossy(&loaded.stdout);
+    assert!(loaded.status.success(), "{out}{}", String::from_utf8_lossy(&loaded.stderr));
+    assert!(out.contains("Scotland: 2 bank holidays loaded, 2029-01-01 to 2029-12-31"), "{out}");
+    assert!(out.contains("now in force for Scotland: 2012-01-01 to 2029-12-31"), "{out}");
+
+    std::fs::write(&feed, r#"{"scotland": {"events": [{"title": "x", "date": "2029-13-01"}]}}"#).expect("write");
+    let refused = despatch(&["admin", "load-holidays", &feed.display().to_string(), "--db", &db]);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("2029-13-01"), "the error names the bad date");
+}
