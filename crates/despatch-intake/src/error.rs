@@ -21,9 +21,7 @@ pub enum IntakeError {
     #[error("the file is empty")]
     Empty,
     /// The file is larger than the configured limit.
-    #[error(
-        "the file is {size} bytes, more than the limit of {limit} bytes; split it or raise the limit"
-    )]
+    #[error("the file is {size} bytes, more than the limit of {limit} bytes; split it or raise the limit")]
     TooLarge {
         /// The file's size in bytes.
         size: u64,
@@ -31,14 +29,10 @@ pub enum IntakeError {
         limit: u64,
     },
     /// The bytes are not a kind of document intake understands.
-    #[error(
-        "not a recognised document ({0}); expected text, PDF, Word (.docx), email (.eml/.mbox) or an image"
-    )]
+    #[error("not a recognised document ({0}); expected text, PDF, Word (.docx), email (.eml/.mbox) or an image")]
     Unrecognised(String),
     /// A text file that is not valid UTF-8.
-    #[error(
-        "the text is not valid UTF-8 (first bad byte at offset {offset}); save it as UTF-8 and try again"
-    )]
+    #[error("the text is not valid UTF-8 (first bad byte at offset {offset}); save it as UTF-8 and try again")]
     InvalidUtf8 {
         /// Byte offset of the first invalid sequence.
         offset: usize,
@@ -53,9 +47,7 @@ pub enum IntakeError {
     #[error("the Word document cannot be read: {0}")]
     BadDocx(String),
     /// An archive entry that would expand beyond the limit (a "zip bomb").
-    #[error(
-        "the Word document expands to more than {limit} bytes ({entry}); refused as a possible zip bomb"
-    )]
+    #[error("the Word document expands to more than {limit} bytes ({entry}); refused as a possible zip bomb")]
     ZipBomb {
         /// The archive entry.
         entry: String,

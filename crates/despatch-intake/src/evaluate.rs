@@ -12,13 +12,7 @@ use std::path::{Path, PathBuf};
 pub fn normalise(value: &str) -> String {
     value
         .chars()
-        .map(|c| {
-            if c.is_alphanumeric() {
-                c.to_lowercase().next().unwrap_or(c)
-            } else {
-                ' '
-            }
-        })
+        .map(|c| if c.is_alphanumeric() { c.to_lowercase().next().unwrap_or(c) } else { ' ' })
         .collect::<String>()
         .split_whitespace()
         .collect::<Vec<_>>()
@@ -86,15 +80,10 @@ pub struct Labelled {
 
 /// Lists the letters in `dir` that have a `.json` label file beside them with the same stem.
 pub fn labelled_letters(dir: &Path) -> Result<Vec<Labelled>, IntakeError> {
-    let io = |source| IntakeError::Io {
-        path: dir.to_path_buf(),
-        source,
-    };
+    let io = |source| IntakeError::Io { path: dir.to_path_buf(), source };
     let mut out = Vec::new();
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(io)?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .collect();
+    let mut entries: Vec<PathBuf> =
+        std::fs::read_dir(dir).map_err(io)?.filter_map(|e| e.ok().map(|e| e.path())).collect();
     entries.sort();
     for path in entries {
         if path.extension().is_none_or(|e| e == "json") || !path.is_file() {
@@ -114,10 +103,7 @@ pub fn labelled_letters(dir: &Path) -> Result<Vec<Labelled>, IntakeError> {
                 ((*k).to_string(), v)
             })
             .collect();
-        out.push(Labelled {
-            document: path,
-            labels,
-        });
+        out.push(Labelled { document: path, labels });
     }
     Ok(out)
 }
@@ -127,24 +113,13 @@ pub fn labelled_letters(dir: &Path) -> Result<Vec<Labelled>, IntakeError> {
 pub fn score(letters: &[(Labelled, Result<Fields, String>)]) -> Report {
     let mut fields: Vec<FieldScore> = FIELD_NAMES
         .iter()
-        .map(|f| FieldScore {
-            field: (*f).to_string(),
-            correct: 0,
-            total: 0,
-            misses: Vec::new(),
-        })
+        .map(|f| FieldScore { field: (*f).to_string(), correct: 0, total: 0, misses: Vec::new() })
         .collect();
     let mut errors = Vec::new();
     let mut correct = BTreeMap::new();
     for (letter, result) in letters {
-        let file = letter
-            .document
-            .file_name()
-            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-        let stem = letter
-            .document
-            .file_stem()
-            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+        let file = letter.document.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+        let stem = letter.document.file_stem().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
         if let Err(error) = result {
             errors.push((file.clone(), error.clone()));
         }
@@ -157,21 +132,13 @@ pub fn score(letters: &[(Labelled, Result<Fields, String>)]) -> Report {
             if hit {
                 score.correct += 1;
             } else {
-                score.misses.push(Miss {
-                    file: file.clone(),
-                    expected,
-                    got,
-                });
+                score.misses.push(Miss { file: file.clone(), expected, got });
             }
             per_letter.insert(score.field.clone(), hit);
         }
         correct.insert(stem, per_letter);
     }
-    Report {
-        fields,
-        errors,
-        correct,
-    }
+    Report { fields, errors, correct }
 }
 
 /// Of the fields the `text` run got right, how many the `other` run (the same letters through

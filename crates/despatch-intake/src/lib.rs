@@ -30,18 +30,35 @@ pub struct Intake {
     /// Candidates for the correspondent from the registers, best first; only a match marked
     /// `applied` may be used without a person confirming it.
     pub matches: Vec<register::Match>,
+    /// What the file was.
+    pub kind: text::Kind,
+    /// True if the text came from OCR.
+    pub ocr: bool,
+    /// An email's headers, including the ids that thread replies.
+    pub email: Option<text::EmailMeta>,
+    /// An email's attachments, kept as documents.
+    pub attachments: Vec<text::Attachment>,
 }
 
 impl Intake {
-    fn new(source: &str, text: String, sha256: String, hints: &Hints, options: &Options) -> Self {
-        let fields = extract(&text, hints);
+    fn new(source: &str, document: text::Document, options: &Options) -> Self {
+        let fields = extract(&document.text, &document.hints);
         let mut intake = Intake {
             source: source.to_string(),
-            text,
-            sha256,
+            text: document.text,
+            sha256: document.sha256,
             fields,
             matches: Vec::new(),
+            kind: document.kind,
+            ocr: document.ocr,
+            email: document.email,
+            attachments: document.attachments,
         };
+        if let Some(email) = &intake.email
+            && intake.fields.sender.email.is_none()
+        {
+            intake.fields.sender.email.clone_from(&email.from);
+        }
         intake.match_correspondent(options);
         intake
     }
@@ -79,6 +96,8 @@ pub struct Options {
     pub known: Vec<register::Known>,
     /// Confidence at or above which a match is applied.
     pub match_threshold: f32,
+    /// How to run OCR for scans and images.
+    pub ocr: text::Ocr,
 }
 
 impl Default for Options {
@@ -88,6 +107,7 @@ impl Default for Options {
             registers: None,
             known: Vec::new(),
             match_threshold: 0.85,
+            ocr: text::Ocr::default(),
         }
     }
 }
@@ -95,53 +115,43 @@ impl Default for Options {
 /// Takes in one file: reads it, extracts its text and its fields. A mailbox gives one
 /// [`Intake`] per message. Fails with a plain per-file error, and never panics.
 pub fn read_file(path: &std::path::Path, options: &Options) -> Result<Vec<Intake>, IntakeError> {
-    let io = |source| IntakeError::Io {
-        path: path.to_path_buf(),
-        source,
-    };
+    let io = |source| IntakeError::Io { path: path.to_path_buf(), source };
     let size = std::fs::metadata(path).map_err(io)?.len();
     if size > options.limits.max_file_bytes {
-        return Err(IntakeError::TooLarge {
-            size,
-            limit: options.limits.max_file_bytes,
-        });
+        return Err(IntakeError::TooLarge { size, limit: options.limits.max_file_bytes });
     }
     let bytes = std::fs::read(path).map_err(io)?;
-    let name = path
-        .file_name()
-        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    let name = path.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
     read_bytes(&name, &bytes, options)
 }
 
 /// Takes in a document held in memory (see [`read_file`]).
 pub fn read_bytes(name: &str, bytes: &[u8], options: &Options) -> Result<Vec<Intake>, IntakeError> {
     if bytes.len() as u64 > options.limits.max_file_bytes {
-        return Err(IntakeError::TooLarge {
-            size: bytes.len() as u64,
-            limit: options.limits.max_file_bytes,
-        });
+        return Err(IntakeError::TooLarge { size: bytes.len() as u64, limit: options.limits.max_file_bytes });
     }
-    match text::sniff(name, bytes)? {
-        text::Kind::Text => {
-            let text = text::decode_text(bytes)?;
-            Ok(vec![Intake::new(
-                name,
-                text,
-                sha256_hex(bytes),
-                &Hints::default(),
-                options,
-            )])
-        }
-    }
+    let documents = text::read(name, bytes, options)?;
+    let many = documents.len() > 1;
+    Ok(documents
+        .into_iter()
+        .enumerate()
+        .map(|(index, document)| {
+            let source = if many { format!("{name}#{}", index + 1) } else { name.to_string() };
+            Intake::new(&source, document, options)
+        })
+        .collect())
 }
 
 /// Takes in a letter that is already text.
 pub fn extract_text(source: &str, text: &str, options: &Options) -> Intake {
-    Intake::new(
-        source,
-        text.to_string(),
-        sha256_hex(text.as_bytes()),
-        &Hints::default(),
-        options,
-    )
+    let document = text::Document {
+        kind: text::Kind::Text,
+        text: text.to_string(),
+        ocr: false,
+        sha256: sha256_hex(text.as_bytes()),
+        email: None,
+        attachments: Vec::new(),
+        hints: Hints::default(),
+    };
+    Intake::new(source, document, options)
 }

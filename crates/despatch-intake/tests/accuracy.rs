@@ -9,16 +9,8 @@ fn the_shared_letters_meet_the_accuracy_bars() {
     let report = evaluate_dir(&shared_letters());
     for (field, bar) in BARS {
         let got = percent(&report, field);
-        let misses = &report
-            .fields
-            .iter()
-            .find(|f| f.field == field)
-            .expect("scored")
-            .misses;
-        assert!(
-            got >= bar,
-            "{field}: {got:.1}% < {bar}%; misses: {misses:?}"
-        );
+        let misses = &report.fields.iter().find(|f| f.field == field).expect("scored").misses;
+        assert!(got >= bar, "{field}: {got:.1}% < {bar}%; misses: {misses:?}");
     }
 }
 

@@ -7,15 +7,8 @@ use std::path::{Path, PathBuf};
 
 /// The real letters, read in place from ../shared/data (never copied into the repo).
 pub fn shared_letters() -> PathBuf {
-    let dir = Path::new(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/data/letters"
-    ));
-    assert!(
-        dir.is_dir(),
-        "the shared letters are missing at {}; the repo must sit beside shared/",
-        dir.display()
-    );
+    let dir = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/letters"));
+    assert!(dir.is_dir(), "the shared letters are missing at {}; the repo must sit beside shared/", dir.display());
     dir.to_path_buf()
 }
 
@@ -27,22 +20,13 @@ pub fn unseen_letters() -> PathBuf {
 /// Extracts every labelled document in `dir` and scores it.
 pub fn evaluate_dir(dir: &Path) -> Report {
     let letters = evaluate::labelled_letters(dir).expect("labelled letters");
-    assert!(
-        !letters.is_empty(),
-        "no labelled letters in {}",
-        dir.display()
-    );
+    assert!(!letters.is_empty(), "no labelled letters in {}", dir.display());
     let results: Vec<(Labelled, Result<Fields, String>)> = letters
         .into_iter()
         .map(|letter| {
             let result = despatch_intake::read_file(&letter.document, &Options::default())
                 .map_err(|e| e.to_string())
-                .and_then(|i| {
-                    i.into_iter()
-                        .next()
-                        .map(|i| i.fields)
-                        .ok_or_else(|| "nothing read".to_string())
-                });
+                .and_then(|i| i.into_iter().next().map(|i| i.fields).ok_or_else(|| "nothing read".to_string()));
             (letter, result)
         })
         .collect();
@@ -51,12 +35,7 @@ pub fn evaluate_dir(dir: &Path) -> Report {
 
 /// Accuracy of one field in a report, in percent.
 pub fn percent(report: &Report, field: &str) -> f64 {
-    report
-        .fields
-        .iter()
-        .find(|f| f.field == field)
-        .map(evaluate::FieldScore::percent)
-        .expect("field scored")
+    report.fields.iter().find(|f| f.field == field).map(evaluate::FieldScore::percent).expect("field scored")
 }
 
 /// The bars of the issue: field and minimum accuracy on the shared letters.

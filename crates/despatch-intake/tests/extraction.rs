@@ -29,14 +29,8 @@ fn a_minister_answering_an_mp_is_a_reply_and_the_mp_is_the_correspondent() {
     assert_eq!(f.direction.value, Direction::Reply);
     assert_eq!(f.get("recipient_name").as_deref(), Some("Anna Field"));
     assert_eq!(f.get("sender_name").as_deref(), Some("Paul Grey"));
-    assert_eq!(
-        f.get("sender_role").as_deref(),
-        Some("Minister of State for Housing")
-    );
-    assert_eq!(
-        f.get("recipient_address").as_deref(),
-        Some("House of Commons, London SW1A 0AA")
-    );
+    assert_eq!(f.get("sender_role").as_deref(), Some("Minister of State for Housing"));
+    assert_eq!(f.get("recipient_address").as_deref(), Some("House of Commons, London SW1A 0AA"));
     assert_eq!(f.correspondent_type.value, CorrespondentType::Mp);
 }
 
@@ -50,20 +44,13 @@ fn a_member_of_the_public_writing_to_an_agency_is_incoming() {
     assert_eq!(f.direction.value, Direction::Incoming);
     assert_eq!(f.get("sender_name").as_deref(), Some("Alan Mistry"));
     assert_eq!(f.get("recipient_name"), None);
-    assert_eq!(
-        f.get("recipient_address").as_deref(),
-        Some("Passport Office, Peterborough, PE2 6TZ")
-    );
-    assert_eq!(
-        f.correspondent_type.value,
-        CorrespondentType::MemberOfPublic
-    );
+    assert_eq!(f.get("recipient_address").as_deref(), Some("Passport Office, Peterborough, PE2 6TZ"));
+    assert_eq!(f.correspondent_type.value, CorrespondentType::MemberOfPublic);
 }
 
 #[test]
 fn a_date_without_a_year_in_the_reply_phrase_takes_the_year_before_when_needed() {
-    let f =
-        fields("8 January 2024\n\nDear Ms Cole,\n\nThank you for your letter of 19 December.\n");
+    let f = fields("8 January 2024\n\nDear Ms Cole,\n\nThank you for your letter of 19 December.\n");
     assert_eq!(f.get("in_reply_to_date").as_deref(), Some("2023-12-19"));
 }
 

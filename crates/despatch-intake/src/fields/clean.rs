@@ -48,9 +48,7 @@ pub fn clean_text(text: &str) -> String {
             .replace("&#39;", "'");
     }
     s = COLUMN_MARKER
-        .replace_all(&s, |c: &regex::Captures| {
-            c.get(1).map_or(String::new(), |m| m.as_str().to_string())
-        })
+        .replace_all(&s, |c: &regex::Captures| c.get(1).map_or(String::new(), |m| m.as_str().to_string()))
         .into_owned();
     s = MERGED_SENTENCE.replace_all(&s, "$1. $2").into_owned();
     s = YEAR_THEN_I.replace_all(&s, "$1 I $2").into_owned();
@@ -69,22 +67,13 @@ impl Doc {
     pub fn new(text: &str) -> Self {
         let cleaned = clean_text(text);
         let lines: Vec<String> = cleaned.lines().map(|l| l.trim().to_string()).collect();
-        let flat = lines
-            .iter()
-            .filter(|l| !l.is_empty())
-            .map(String::as_str)
-            .collect::<Vec<_>>()
-            .join(" ");
+        let flat = lines.iter().filter(|l| !l.is_empty()).map(String::as_str).collect::<Vec<_>>().join(" ");
         Doc { lines, flat }
     }
 
     /// Indexes of the non-empty lines.
     pub fn non_empty(&self) -> impl Iterator<Item = (usize, &str)> {
-        self.lines
-            .iter()
-            .enumerate()
-            .filter(|(_, l)| !l.is_empty())
-            .map(|(i, l)| (i, l.as_str()))
+        self.lines.iter().enumerate().filter(|(_, l)| !l.is_empty()).map(|(i, l)| (i, l.as_str()))
     }
 }
 
@@ -105,26 +94,17 @@ mod tests {
 
     #[test]
     fn sentences_run_together_are_split() {
-        assert_eq!(
-            clean_text("Road, Brixham.I should explain"),
-            "Road, Brixham. I should explain"
-        );
+        assert_eq!(clean_text("Road, Brixham.I should explain"), "Road, Brixham. I should explain");
         assert_eq!(clean_text("see www.gov.uk today"), "see www.gov.uk today");
     }
 
     #[test]
     fn html_links_keep_their_text() {
-        assert_eq!(
-            clean_text(r#"at: <a href="https://x.org/y">www.x.org</a>."#),
-            "at: www.x.org."
-        );
+        assert_eq!(clean_text(r#"at: <a href="https://x.org/y">www.x.org</a>."#), "at: www.x.org.");
     }
 
     #[test]
     fn a_year_merged_with_the_pronoun_i_is_separated() {
-        assert_eq!(
-            clean_text("to 30 November 20021 estimate that"),
-            "to 30 November 2002 I estimate that"
-        );
+        assert_eq!(clean_text("to 30 November 20021 estimate that"), "to 30 November 2002 I estimate that");
     }
 }

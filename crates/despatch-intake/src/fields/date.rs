@@ -11,33 +11,24 @@ const MONTH: &str = r"(?P<m>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may
 
 static DAY_MONTH_YEAR: LazyLock<Regex> = LazyLock::new(|| {
     re(&format!(
-        r"(?i)\b(?P<d>[0-3OIl]?\s?[0-9OIl])(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH}\b\.?,?(?:\s+(?P<y>(?:1[89]|2[0O])[0-9O]{{2}})\b)?"
+        r"(?i)\b(?P<d>[0-3OIl]\s?[0-9OIl]|[0-9OIl])(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH}\b\.?,?(?:\s+(?P<y>(?:1[89]|2[0O])[0-9O]{{2}})\b)?"
     ))
 });
 static MONTH_DAY_YEAR: LazyLock<Regex> = LazyLock::new(|| {
-    re(&format!(
-        r"(?i)\b{MONTH}\.?\s+(?P<d>[0-3]?[0-9])(?:st|nd|rd|th)?,\s*(?P<y>(?:1[89]|20)[0-9]{{2}})\b"
-    ))
+    re(&format!(r"(?i)\b{MONTH}\.?\s+(?P<d>[0-3]?[0-9])(?:st|nd|rd|th)?,\s*(?P<y>(?:1[89]|20)[0-9]{{2}})\b"))
 });
-static NUMERIC: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"\b(?P<d>[0-3]?[0-9])[/.](?P<m>[01]?[0-9])[/.](?P<y>(?:19|20)?[0-9]{2})\b")
-});
-static ISO: LazyLock<Regex> =
-    LazyLock::new(|| re(r"\b(?P<y>(?:19|20)[0-9]{2})-(?P<m>[01][0-9])-(?P<d>[0-3][0-9])\b"));
-static RECEIVED_STAMP: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)\b(?:r|l|1)?eceived\b|\brec'?d\b|date of birth|\bd\.?o\.?b\b|\bborn\b")
-});
+static NUMERIC: LazyLock<Regex> =
+    LazyLock::new(|| re(r"\b(?P<d>[0-3]?[0-9])[/.](?P<m>[01]?[0-9])[/.](?P<y>(?:19|20)?[0-9]{2})\b"));
+static ISO: LazyLock<Regex> = LazyLock::new(|| re(r"\b(?P<y>(?:19|20)[0-9]{2})-(?P<m>[01][0-9])-(?P<d>[0-3][0-9])\b"));
+static RECEIVED_STAMP: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)\b(?:r|l|1)?eceived\b|\brec'?d\b|date of birth|\bd\.?o\.?b\b|\bborn\b"));
 static DATE_LABEL: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)^(?:date[d]?|sent)\s*[:.\-]?\s*$"));
-static WEEKDAY: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)^(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?$")
-});
-static HEADING: LazyLock<Regex> =
-    LazyLock::new(|| re(r"(?i)\bletter\s+(?:from|to)\b|\bmemorandum\b|\bnote\b"));
-static HEADING_BEFORE_DATE: LazyLock<Regex> =
-    LazyLock::new(|| re(r"(?i)(?:\bdated|\bof|\bon)(?:\s+\S+)?\s*$"));
-static TIME: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"^\d{1,2}:\d{2}(?::\d{2})?(?:\s*(?:[+-]\d{4}|[A-Z]{2,5}|\([A-Z]{2,5}\)))*$")
-});
+static WEEKDAY: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)^(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?$"));
+static HEADING: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)\bletter\s+(?:from|to)\b|\bmemorandum\b|\bnote\b"));
+static HEADING_BEFORE_DATE: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)(?:\bdated|\bof|\bon)(?:\s+\S+)?\s*$"));
+static TIME: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^\d{1,2}:\d{2}(?::\d{2})?(?:\s*(?:[+-]\d{4}|[A-Z]{2,5}|\([A-Z]{2,5}\)))*$"));
 static YOUR_LETTER: LazyLock<Regex> = LazyLock::new(|| {
     re(
         r"(?i)\byour\s+(?:(?:recent|earlier|last|previous|further|e-?mailed|written|undated|original)\s+)*(?:letters?|correspondence|e-?mails?|requests?|note|memo(?:randum)?|enquiry|inquiry|message|complaint|submission|application|representations?)\b",
@@ -109,13 +100,8 @@ fn ocr_digits(s: &str) -> (String, bool) {
 
 fn month_number(name: &str) -> Option<u32> {
     let prefix: String = name.chars().take(3).collect::<String>().to_lowercase();
-    let months = [
-        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
-    ];
-    months
-        .iter()
-        .position(|m| *m == prefix)
-        .and_then(|i| u32::try_from(i + 1).ok())
+    let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+    months.iter().position(|m| *m == prefix).and_then(|i| u32::try_from(i + 1).ok())
 }
 
 fn year_of(text: &str) -> Option<i32> {
@@ -147,22 +133,9 @@ pub fn find_dates(text: &str) -> Vec<DateHit> {
         let (Ok(day), Some(month)) = (day_digits.parse::<u32>(), month) else {
             return;
         };
-        let date = PartialDate {
-            day,
-            month,
-            year: hit_year,
-        };
-        if valid(date)
-            && !hits
-                .iter()
-                .any(|h| h.start < whole.end() && whole.start() < h.end)
-        {
-            hits.push(DateHit {
-                start: whole.start(),
-                end: whole.end(),
-                date,
-                repaired: repaired || repaired_extra,
-            });
+        let date = PartialDate { day, month, year: hit_year };
+        if valid(date) && !hits.iter().any(|h| h.start < whole.end() && whole.start() < h.end) {
+            hits.push(DateHit { start: whole.start(), end: whole.end(), date, repaired: repaired || repaired_extra });
         }
     };
     for c in DAY_MONTH_YEAR.captures_iter(text) {
@@ -195,7 +168,13 @@ fn strip_weekday(before: &str) -> &str {
 /// stamp is never taken for it, and a date without a year is not enough.
 pub(crate) fn letter_date(doc: &Doc) -> Option<Found<NaiveDate>> {
     let mut best: Option<(f32, NaiveDate)> = None;
+    let mut previous = "";
     for (index, line) in doc.non_empty() {
+        // A heading may have wrapped: "Letter from A to B, dated" / "7 December 1992:".
+        let context = format!("{previous} {line}");
+        let heading_line = HEADING.is_match(line);
+        let heading_wrapped = !heading_line && HEADING.is_match(previous);
+        previous = line;
         for hit in find_dates(line) {
             let lead = line.get(..hit.start).unwrap_or("");
             let lead = lead.get(lead.len().saturating_sub(30)..).unwrap_or(lead);
@@ -211,15 +190,14 @@ pub(crate) fn letter_date(doc: &Doc) -> Option<Found<NaiveDate>> {
             let before_core = strip_weekday(before);
             let mut score: f32 = if after_clean.is_empty() && before_core.is_empty() {
                 0.9
-            } else if DATE_LABEL.is_match(before_core)
-                && (after_clean.is_empty() || TIME.is_match(after))
-            {
+            } else if DATE_LABEL.is_match(before_core) && (after_clean.is_empty() || TIME.is_match(after)) {
                 0.95
             } else if (after_clean.is_empty()
-                && line
-                    .get(..hit.start)
-                    .is_some_and(|b| b.ends_with("   ") || b.ends_with('\t')))
-                || (index < 4 && HEADING.is_match(line) && HEADING_BEFORE_DATE.is_match(before))
+                && line.get(..hit.start).is_some_and(|b| b.ends_with("   ") || b.ends_with('\t')))
+                || (index < 5
+                    && (heading_line || (heading_wrapped && hit.start <= 12))
+                    && HEADING_BEFORE_DATE
+                        .is_match(context.get(..context.len() - line.len() + hit.start).unwrap_or(before)))
             {
                 // At the end of a line after a wide gap, or in a heading "… dated …".
                 0.85
@@ -252,10 +230,7 @@ pub(crate) fn in_reply_to_date(doc: &Doc, anchor: Option<NaiveDate>) -> Option<F
             let explicit = hit.date.year.is_some();
             if let Some(date) = hit.date.resolve(anchor) {
                 let confidence = if explicit { 0.9 } else { 0.8 };
-                return Some(Found::new(
-                    date,
-                    confidence - if hit.repaired { 0.1 } else { 0.0 },
-                ));
+                return Some(Found::new(date, confidence - if hit.repaired { 0.1 } else { 0.0 }));
             }
         }
     }
@@ -314,18 +289,15 @@ mod tests {
 
     #[test]
     fn the_letter_date_is_the_standalone_one_not_the_received_stamp() {
-        let doc = Doc::new(
-            "Dear Sir\nLeceived 28/12/18\n2 1 DEC 2018\nThe meeting of 3 May 2006 went well.",
-        );
+        let doc = Doc::new("Dear Sir\nLeceived 28/12/18\n2 1 DEC 2018\nThe meeting of 3 May 2006 went well.");
         let date = letter_date(&doc).expect("a date");
         assert_eq!(date.value, ymd(2018, 12, 21));
     }
 
     #[test]
     fn a_heading_date_is_the_letter_date() {
-        let doc = Doc::new(
-            "Letter from M. Bichard to Mr Robert B. Jones, dated 247 27 January 1993: As Chief Executive",
-        );
+        let doc =
+            Doc::new("Letter from M. Bichard to Mr Robert B. Jones, dated 247 27 January 1993: As Chief Executive");
         assert_eq!(letter_date(&doc).map(|d| d.value), Some(ymd(1993, 1, 27)));
     }
 

@@ -22,9 +22,7 @@ fn party_official(party: &Party) -> bool {
     let role = party.role.as_ref().map_or("", |r| r.value.as_str());
     let org = party.org.as_ref().map_or("", |o| o.value.as_str());
     let both = format!("{role}, {org}");
-    is_official(&both)
-        || (org.is_empty() && is_official(role))
-        || (role.is_empty() && is_official(org))
+    is_official(&both) || (org.is_empty() && is_official(role)) || (role.is_empty() && is_official(org))
 }
 
 /// Decides the direction of a letter.
@@ -41,11 +39,7 @@ pub(crate) fn decide(doc: &Doc, sender: &Party, recipient: &Party) -> Found<Dire
     let replying = i32::try_from(REPLY_PHRASES.find_iter(&doc.flat).count()).unwrap_or(i32::MAX);
     let incoming = i32::try_from(INCOMING_PHRASES.find_iter(&doc.flat).count()).unwrap_or(i32::MAX);
     score += replying.min(3) - incoming.min(3);
-    let direction = if score > 0 {
-        Direction::Reply
-    } else {
-        Direction::Incoming
-    };
+    let direction = if score > 0 { Direction::Reply } else { Direction::Incoming };
     let strength = u16::try_from(score.unsigned_abs().min(8)).unwrap_or(8);
     let confidence = (0.5 + 0.06 * f32::from(strength)).min(0.95);
     Found::new(direction, confidence)

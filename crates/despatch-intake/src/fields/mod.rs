@@ -144,15 +144,10 @@ impl Fields {
     /// One label field with its confidence.
     pub fn get_found(&self, key: &str) -> Option<(String, f32)> {
         let text = |f: &Option<Found<String>>| f.as_ref().map(|f| (f.value.clone(), f.confidence));
-        let date = |f: &Option<Found<NaiveDate>>| {
-            f.as_ref()
-                .map(|f| (f.value.format("%Y-%m-%d").to_string(), f.confidence))
-        };
+        let date =
+            |f: &Option<Found<NaiveDate>>| f.as_ref().map(|f| (f.value.format("%Y-%m-%d").to_string(), f.confidence));
         match key {
-            "direction" => Some((
-                self.direction.value.as_str().to_string(),
-                self.direction.confidence,
-            )),
+            "direction" => Some((self.direction.value.as_str().to_string(), self.direction.confidence)),
             "reference" => text(&self.reference),
             "date" => date(&self.date),
             "sender_name" => text(&self.sender.name),
@@ -163,10 +158,9 @@ impl Fields {
             "recipient_org" => text(&self.recipient.org),
             "recipient_address" => text(&self.recipient.address),
             "in_reply_to_date" => date(&self.in_reply_to_date),
-            "correspondent_type" => Some((
-                self.correspondent_type.value.as_str().to_string(),
-                self.correspondent_type.confidence,
-            )),
+            "correspondent_type" => {
+                Some((self.correspondent_type.value.as_str().to_string(), self.correspondent_type.confidence))
+            }
             _ => None,
         }
     }
@@ -207,13 +201,5 @@ pub fn extract(text: &str, hints: &Hints) -> Fields {
         Direction::Reply => &recipient,
     };
     let correspondent_type = parties::correspondent_type(correspondent);
-    Fields {
-        direction,
-        reference,
-        date,
-        sender,
-        recipient,
-        in_reply_to_date,
-        correspondent_type,
-    }
+    Fields { direction, reference, date, sender, recipient, in_reply_to_date, correspondent_type }
 }

@@ -44,12 +44,7 @@ fn put(slot: &mut Option<Found<String>>, value: &str, confidence: f32) {
 
 /// "Her Majesty's Treasury" is written "HM Treasury".
 fn canonical_org(org: &str) -> String {
-    for long in [
-        "Her Majesty's ",
-        "His Majesty's ",
-        "Her Majesty’s ",
-        "His Majesty’s ",
-    ] {
+    for long in ["Her Majesty's ", "His Majesty's ", "Her Majesty’s ", "His Majesty’s "] {
         if let Some(rest) = org.strip_prefix(long) {
             return format!("HM {rest}");
         }
@@ -63,10 +58,7 @@ impl Party {
     }
     fn set_role(&mut self, value: &str, confidence: f32) {
         // A bare "MP" says less than any written office.
-        let weak = self
-            .role
-            .as_ref()
-            .is_some_and(|r| r.value == "MP" || r.value == "Councillor");
+        let weak = self.role.as_ref().is_some_and(|r| r.value == "MP" || r.value == "Councillor");
         if weak && value != "MP" {
             self.role = None;
         }
@@ -96,11 +88,7 @@ impl Party {
         let mut roles: Vec<&str> = Vec::new();
         for part in first.split(',').map(str::trim).filter(|p| !p.is_empty()) {
             let whole_org = org_in(part).is_some_and(|o| o.len() + 4 >= part.len());
-            if whole_org
-                || (roles::is_org_line(part)
-                    && !roles::is_role_line(part)
-                    && !roles::is_subunit(part))
-            {
+            if whole_org || (roles::is_org_line(part) && !roles::is_role_line(part) && !roles::is_subunit(part)) {
                 self.set_org(part, confidence);
             } else {
                 roles.push(part);
@@ -138,8 +126,7 @@ pub(crate) fn same_name(a: &str, b: &str) -> bool {
             let ia = fa.chars().next();
             let ib = fb.chars().next();
             same_word(fa, fb)
-                || (ia == ib
-                    && (fa.trim_end_matches('.').len() == 1 || fb.trim_end_matches('.').len() == 1))
+                || (ia == ib && (fa.trim_end_matches('.').len() == 1 || fb.trim_end_matches('.').len() == 1))
                 || people::is_honour(fa)
                 || people::is_honour(fb)
         }
@@ -164,42 +151,32 @@ pub(super) fn role_after_name(rest: &str) -> String {
     rest.to_string()
 }
 
-static LETTER_FROM_TO: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)\bletter\s+from\s+(?P<a>.+?)\s+to\s+(?P<b>.+?)(?:,?\s+(?:dated|of)\s+[0-9]|:|$)")
-});
-static LETTER_TO_FROM: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)\bletter\s+to\s+(?P<b>.+?)\s+from\s+(?P<a>.+?)(?:,?\s+(?:dated|of)\s+[0-9]|:|$)")
-});
+static LETTER_FROM_TO: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)\bletter\s+from\s+(?P<a>.+?)\s+to\s+(?P<b>.+?)(?:,?\s+(?:dated|of)\s+[0-9]|:|$)"));
+static LETTER_TO_FROM: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)\bletter\s+to\s+(?P<b>.+?)\s+from\s+(?P<a>.+?)(?:,?\s+(?:dated|of)\s+[0-9]|:|$)"));
 static LETTER_FROM: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?i)\bletter\s+from\s+(?P<a>.+?)(?:,?\s+(?:dated|of)\s+[0-9]|:|$)"));
-static TITLE_A_TO_B: LazyLock<Regex> =
-    LazyLock::new(|| re(r"^(?P<a>[^:]{3,60}?)\s+to\s+(?P<b>[^:]{3,60}?)\s+-\s+\S"));
+static TITLE_A_TO_B: LazyLock<Regex> = LazyLock::new(|| re(r"^(?P<a>[^:]{3,60}?)\s+to\s+(?P<b>[^:]{3,60}?)\s+-\s+\S"));
 static WRITTEN_BY: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r"(?i)\b(?:note|memorandum|letter|submission|statement)\b.*?\b(?:by|from)\s+(?P<a>[^()]+?)\s*(?:\(|$)",
-    )
+    re(r"(?i)\b(?:note|memorandum|letter|submission|statement)\b.*?\b(?:by|from)\s+(?P<a>[^()]+?)\s*(?:\(|$)")
 });
 static FROM_LINE: LazyLock<Regex> = LazyLock::new(|| re(r"^(?i:from)\s+(?P<a>the\s+.+)$"));
-static HEADER: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"^(?i:(?P<k>from|to)):\s*(?P<n>[^<]*?)\s*(?:<(?P<e>[^>\s]+@[^>\s]+)>)?\s*$")
-});
-static ATTENTION: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)^(?:for\s+the\s+attention\s+of|f\.?a\.?o\.?|attention|attn)\s*:?\s+(?P<n>.+)$")
-});
+static HEADER: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^(?i:(?P<k>from|to)):\s*(?P<n>[^<]*?)\s*(?:<(?P<e>[^>\s]+@[^>\s]+)>)?\s*$"));
+static ATTENTION: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)^(?:for\s+the\s+attention\s+of|f\.?a\.?o\.?|attention|attn)\s*:?\s+(?P<n>.+)$"));
 static AS_ROLE_OF: LazyLock<Regex> = LazyLock::new(|| {
     re(
         r"\b(?i:as)\s+(?P<r>(?:the\s+)?[A-Z][A-Za-z\-]*(?:\s+[A-Z][A-Za-z\-]*){0,4})\s+of\s+the\s+(?P<o>[A-Z][A-Za-z]*(?:\s+[A-Z][A-Za-z]*){0,5}),",
     )
 });
-static REPLYING_AS: LazyLock<Regex> =
-    LazyLock::new(|| re(r"(?i)\breplying\s+as\s+(?P<r>[A-Z][^.]{3,80}?)\."));
-static REPLY_FROM: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)\breply\s+from\s+the\s+(?P<r>(?-i:[A-Z][a-z]+)(?:\s+(?-i:[A-Z][a-z]+)){0,3})")
-});
+static REPLYING_AS: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)\breplying\s+as\s+(?P<r>[A-Z][^.]{3,80}?)\."));
+static REPLY_FROM: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)\breply\s+from\s+the\s+(?P<r>(?-i:[A-Z][a-z]+)(?:\s+(?-i:[A-Z][a-z]+)){0,3})"));
 static PARLIAMENTARY_QUESTION: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?i)\byour\s+(?:recent\s+|earlier\s+)?parliamentary\s+question"));
-static AGENCY: LazyLock<Regex> =
-    LazyLock::new(|| re(r"\bthe\s+(?P<o>(?:[A-Z][a-z]+\s+){1,4}Agency)\b"));
+static AGENCY: LazyLock<Regex> = LazyLock::new(|| re(r"\bthe\s+(?P<o>(?:[A-Z][a-z]+\s+){1,4}Agency)\b"));
 
 /// The sender and the recipient of a letter.
 pub(crate) fn find(doc: &Doc) -> (Party, Party) {
@@ -208,18 +185,8 @@ pub(crate) fn find(doc: &Doc) -> (Party, Party) {
     let consumed = headings(doc, &mut sender, &mut recipient);
     let layout = blocks::Layout::read(doc);
     blocks::signature(doc, &layout, &mut sender);
-    let salutation = layout
-        .salutation
-        .and_then(|i| doc.lines.get(i))
-        .map(|l| blocks::Salutation::read(l));
-    blocks::top(
-        doc,
-        &layout,
-        &consumed,
-        salutation.as_ref(),
-        &mut sender,
-        &mut recipient,
-    );
+    let salutation = layout.salutation.and_then(|i| doc.lines.get(i)).map(|l| blocks::Salutation::read(l));
+    blocks::top(doc, &layout, &consumed, salutation.as_ref(), &mut sender, &mut recipient);
     if let Some(role) = REPLY_FROM.captures(&doc.flat).and_then(|c| c.name("r"))
         && roles::is_role_line(role.as_str())
     {
@@ -284,15 +251,30 @@ fn descriptor(text: &str, party: &mut Party, confidence: f32) {
 
 fn headings(doc: &Doc, sender: &mut Party, recipient: &mut Party) -> Vec<usize> {
     let mut consumed = Vec::new();
-    for (index, line) in doc.non_empty().take(3) {
+    let first: Vec<(usize, &str)> = doc.non_empty().take(4).collect();
+    for (n, &(index, line)) in first.iter().enumerate().take(3) {
+        // A heading that wrapped: "… Minister of State for Industry and the" / "Regions, …".
+        let joined;
+        let line = match first.get(n + 1) {
+            Some(&(next_index, next))
+                if next_index == index + 1
+                    && line.to_lowercase().contains("letter ")
+                    && !line.ends_with([':', '.'])
+                    && next.len() < 70
+                    && !next.contains(". ") =>
+            {
+                consumed.push(next_index);
+                joined = format!("{line} {next}");
+                joined.as_str()
+            }
+            _ => line,
+        };
         let from_pos = line.to_lowercase().find("letter from");
         let to_pos = line.to_lowercase().find("letter to");
         let caps = match (from_pos, to_pos) {
             (Some(f), Some(t)) if t < f => LETTER_TO_FROM.captures(line),
             (None, Some(_)) => LETTER_TO_FROM.captures(line),
-            (Some(_), _) => LETTER_FROM_TO
-                .captures(line)
-                .or_else(|| LETTER_FROM.captures(line)),
+            (Some(_), _) => LETTER_FROM_TO.captures(line).or_else(|| LETTER_FROM.captures(line)),
             _ => None,
         };
         if let Some(caps) = caps {
@@ -346,16 +328,8 @@ fn header(line: &str, sender: &mut Party, recipient: &mut Party) -> bool {
 
 /// The kind of correspondent a party is, from their titles, role and organisation.
 pub(crate) fn correspondent_type(party: &Party) -> Found<CorrespondentType> {
-    let role = party
-        .role
-        .as_ref()
-        .map_or("", |r| r.value.as_str())
-        .to_lowercase();
-    let org = party
-        .org
-        .as_ref()
-        .map_or("", |o| o.value.as_str())
-        .to_lowercase();
+    let role = party.role.as_ref().map_or("", |r| r.value.as_str()).to_lowercase();
+    let org = party.org.as_ref().map_or("", |o| o.value.as_str()).to_lowercase();
     let (kind, confidence) = if party.marks.councillor || role.contains("councillor") {
         (CorrespondentType::Councillor, 0.9)
     } else if party.marks.peer || org.contains("house of lords") {

@@ -25,13 +25,11 @@ const COURTESY: &[&str] = &[
     "revd",
 ];
 /// Titles kept as part of a name.
-const HONOURS: &[&str] = &[
-    "sir", "dame", "lord", "lady", "baroness", "baron", "viscount", "earl",
-];
+const HONOURS: &[&str] = &["sir", "dame", "lord", "lady", "baroness", "baron", "viscount", "earl"];
 /// Letters after a name.
 const POST_NOMINALS: &[&str] = &[
-    "mp", "msp", "ms", "am", "mla", "mep", "qc", "kc", "obe", "mbe", "cbe", "kbe", "dbe", "pc",
-    "jp", "frs", "(mrs)", "(mr)", "(ms)", "(miss)",
+    "mp", "msp", "ms", "am", "mla", "mep", "qc", "kc", "obe", "mbe", "cbe", "kbe", "dbe", "pc", "jp", "frs", "(mrs)",
+    "(mr)", "(ms)", "(miss)",
 ];
 /// Words that never belong to a person's name: offices, bodies, places, letter furniture.
 const NOT_NAMES: &[&str] = &[
@@ -189,10 +187,7 @@ pub struct Person {
 }
 
 fn bare(token: &str) -> String {
-    token
-        .trim_end_matches([',', ':', ';'])
-        .trim_end_matches('.')
-        .to_lowercase()
+    token.trim_end_matches([',', ':', ';']).trim_end_matches('.').to_lowercase()
 }
 
 /// True for a token that can be part of a name: a capitalised word or an initial.
@@ -210,8 +205,7 @@ pub fn is_name_token(token: &str) -> bool {
         return true; // an initial
     }
     let lower = bare(t);
-    rest.chars()
-        .all(|c| c.is_alphabetic() || c == '\'' || c == '-')
+    rest.chars().all(|c| c.is_alphabetic() || c == '\'' || c == '-')
         && rest.chars().any(char::is_lowercase)
         && !NOT_NAMES.contains(&lower.as_str())
         && !HONOURS.contains(&lower.as_str())
@@ -289,17 +283,11 @@ pub fn person_prefix(line: &str) -> Option<Person> {
     let mut parts: Vec<&str> = honours;
     parts.extend(names);
     let rest = tokens.get(after_names..).unwrap_or(&[]).join(" ");
-    Some(Person {
-        name: parts.join(" "),
-        rest: rest.trim_start_matches([',', ' ']).to_string(),
-        marks,
-    })
+    Some(Person { name: parts.join(" "), rest: rest.trim_start_matches([',', ' ']).to_string(), marks })
 }
 
 fn names_are_initials(names: &[&str]) -> bool {
-    names
-        .iter()
-        .all(|n| n.trim_end_matches('.').chars().count() == 1)
+    names.iter().all(|n| n.trim_end_matches('.').chars().count() == 1)
 }
 
 /// A display name ("Rt Hon Jane Smith MP", "Smith, Jane" is not handled) reduced to the name
@@ -356,30 +344,15 @@ mod tests {
 
     #[test]
     fn courtesy_titles_and_letters_after_the_name_are_dropped() {
-        assert_eq!(
-            name("Rt Hon Sajid Javid MP").as_deref(),
-            Some("Sajid Javid")
-        );
-        assert_eq!(
-            name("Mr. Michael Bichard").as_deref(),
-            Some("Michael Bichard")
-        );
-        assert_eq!(
-            name("Margaret Ellison (Mrs)").as_deref(),
-            Some("Margaret Ellison")
-        );
-        assert_eq!(
-            name("The Rt Hon Helen Marsh MP").as_deref(),
-            Some("Helen Marsh")
-        );
+        assert_eq!(name("Rt Hon Sajid Javid MP").as_deref(), Some("Sajid Javid"));
+        assert_eq!(name("Mr. Michael Bichard").as_deref(), Some("Michael Bichard"));
+        assert_eq!(name("Margaret Ellison (Mrs)").as_deref(), Some("Margaret Ellison"));
+        assert_eq!(name("The Rt Hon Helen Marsh MP").as_deref(), Some("Helen Marsh"));
     }
 
     #[test]
     fn honours_and_peerages_stay_in_the_name() {
-        assert_eq!(
-            name("Sir David Norgrove").as_deref(),
-            Some("Sir David Norgrove")
-        );
+        assert_eq!(name("Sir David Norgrove").as_deref(), Some("Sir David Norgrove"));
         let lord = person_prefix("Lord Tremayne").expect("a peer");
         assert_eq!(lord.name, "Lord Tremayne");
         assert!(lord.marks.peer);
@@ -388,10 +361,7 @@ mod tests {
     #[test]
     fn initials_count_as_names() {
         assert_eq!(name("M. Bichard").as_deref(), Some("M. Bichard"));
-        assert_eq!(
-            name("Robert B. Jones, dated").as_deref(),
-            Some("Robert B. Jones")
-        );
+        assert_eq!(name("Robert B. Jones, dated").as_deref(), Some("Robert B. Jones"));
         assert_eq!(name("F Thompson").as_deref(), Some("F Thompson"));
     }
 
@@ -406,8 +376,7 @@ mod tests {
 
     #[test]
     fn the_rest_of_the_line_is_kept_for_the_role() {
-        let p =
-            person_prefix("Victoria Atkins MP Minister for Crime, Safeguarding").expect("a person");
+        let p = person_prefix("Victoria Atkins MP Minister for Crime, Safeguarding").expect("a person");
         assert_eq!(p.name, "Victoria Atkins");
         assert!(p.marks.mp);
         assert_eq!(p.rest, "MP Minister for Crime, Safeguarding");

@@ -5,8 +5,7 @@ use super::clean::re;
 use regex::Regex;
 use std::sync::LazyLock;
 
-static CANDIDATE: LazyLock<Regex> =
-    LazyLock::new(|| re(r"\b([A-Z]{1,2}[0-9OIl][A-Z0-9]?) ?([0-9OIl][A-Z]{2})\b"));
+static CANDIDATE: LazyLock<Regex> = LazyLock::new(|| re(r"\b([A-Z]{1,2}[0-9OIl][A-Z0-9]?) ?([0-9OIl][A-Z]{2})\b"));
 static VALID: LazyLock<Regex> = LazyLock::new(|| {
     re(
         r"^(?:[A-PR-UWYZ][0-9][0-9]?|[A-PR-UWYZ][A-HK-Y][0-9][0-9]?|[A-PR-UWYZ][0-9][A-HJKPSTUW]|[A-PR-UWYZ][A-HK-Y][0-9][ABEHMNPRVWXY]) [0-9][ABD-HJLNP-UW-Z]{2}$",
@@ -23,11 +22,7 @@ fn digit(c: char) -> char {
 
 /// Normalises and validates one postcode ("sw1a oaa" → "SW1A 0AA"); `None` if not valid.
 pub fn normalise(text: &str) -> Option<String> {
-    let compact: String = text
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect::<String>()
-        .to_uppercase();
+    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase();
     let split = compact.len().checked_sub(3)?;
     let (outward, inward) = (compact.get(..split)?, compact.get(split..)?);
     // Repair OCR letters only where the format wants a digit.
@@ -50,11 +45,7 @@ pub fn normalise(text: &str) -> Option<String> {
     if let Some(first) = inward.first_mut() {
         *first = digit(*first);
     }
-    let candidate = format!(
-        "{} {}",
-        out.into_iter().collect::<String>(),
-        inward.into_iter().collect::<String>()
-    );
+    let candidate = format!("{} {}", out.into_iter().collect::<String>(), inward.into_iter().collect::<String>());
     (VALID.is_match(&candidate) || candidate == "GIR 0AA").then_some(candidate)
 }
 
@@ -80,10 +71,7 @@ mod tests {
     #[test]
     fn the_letter_o_for_zero_is_repaired() {
         assert_eq!(normalise("SW1A OPW").as_deref(), Some("SW1A 0PW"));
-        assert_eq!(
-            find("LONDON SW1A OPW").map(|f| f.2).as_deref(),
-            Some("SW1A 0PW")
-        );
+        assert_eq!(find("LONDON SW1A OPW").map(|f| f.2).as_deref(), Some("SW1A 0PW"));
     }
 
     #[test]

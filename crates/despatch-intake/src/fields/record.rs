@@ -59,16 +59,8 @@ impl Record {
     /// Flattens extracted fields into a record for `file`.
     pub fn new(file: &str, fields: &Fields) -> Self {
         let v = |k: &str| fields.get(k);
-        let c = |k: &str| {
-            fields
-                .get_found(k)
-                .map(|(_, c)| (c * 100.0).round() / 100.0)
-        };
-        debug_assert!(
-            FIELD_NAMES
-                .iter()
-                .all(|k| fields.get_found(k).is_some() || fields.get(k).is_none())
-        );
+        let c = |k: &str| fields.get_found(k).map(|(_, c)| (c * 100.0).round() / 100.0);
+        debug_assert!(FIELD_NAMES.iter().all(|k| fields.get_found(k).is_some() || fields.get(k).is_none()));
         Record {
             file: file.to_string(),
             direction: v("direction"),

@@ -133,13 +133,7 @@ impl Registers {
 }
 
 fn field(record: &csv::StringRecord, headers: &csv::StringRecord, name: &str) -> String {
-    headers
-        .iter()
-        .position(|h| h == name)
-        .and_then(|i| record.get(i))
-        .unwrap_or("")
-        .trim()
-        .to_string()
+    headers.iter().position(|h| h == name).and_then(|i| record.get(i)).unwrap_or("").trim().to_string()
 }
 
 /// Parses the MPs register (columns `name`, `constituency`, `party`, `parliament_member_id`,
@@ -192,11 +186,7 @@ pub struct Matcher<'a> {
 impl<'a> Matcher<'a> {
     /// A matcher with the default threshold of 0.85.
     pub fn new(registers: &'a Registers, known: &'a [Known]) -> Self {
-        Matcher {
-            registers,
-            known,
-            threshold: 0.85,
-        }
+        Matcher { registers, known, threshold: 0.85 }
     }
 
     /// The candidates for a party, best first (at most five), the best marked `applied` when
@@ -284,11 +274,7 @@ impl<'a> Matcher<'a> {
                     id: council.code.clone(),
                     name: council.name.clone(),
                     detail: council.kind.clone(),
-                    confidence: if council.current {
-                        confidence
-                    } else {
-                        confidence - 0.2
-                    },
+                    confidence: if council.current { confidence } else { confidence - 0.2 },
                     applied: false,
                 });
             }
@@ -297,17 +283,10 @@ impl<'a> Matcher<'a> {
 
     fn match_known(&self, party: &Party, name: &str, out: &mut Vec<Match>) {
         let key = name_key(name);
-        let postcode = party
-            .address
-            .as_ref()
-            .and_then(|a| crate::fields::postcode::find(&a.value))
-            .map(|(_, _, p)| p);
+        let postcode = party.address.as_ref().and_then(|a| crate::fields::postcode::find(&a.value)).map(|(_, _, p)| p);
         for known in self.known {
-            let email_same = party
-                .email
-                .as_ref()
-                .zip(known.email.as_ref())
-                .is_some_and(|(a, b)| a.eq_ignore_ascii_case(b));
+            let email_same =
+                party.email.as_ref().zip(known.email.as_ref()).is_some_and(|(a, b)| a.eq_ignore_ascii_case(b));
             let score = similarity(&key, &name_key(&known.name));
             let postcode_same = postcode.is_some() && postcode == known.postcode;
             let confidence = if email_same {
@@ -334,11 +313,7 @@ impl<'a> Matcher<'a> {
 
     fn match_known_email(&self, email: &str, out: &mut Vec<Match>) {
         for known in self.known {
-            if known
-                .email
-                .as_deref()
-                .is_some_and(|e| e.eq_ignore_ascii_case(email))
-            {
+            if known.email.as_deref().is_some_and(|e| e.eq_ignore_ascii_case(email)) {
                 out.push(Match {
                     source: Source::Known,
                     id: known.id.clone(),

@@ -7,15 +7,8 @@ use crate::fields::people;
 /// punctuation ("Rt Hon Sir Mark Tami MP" → "mark tami").
 pub fn name_key(name: &str) -> String {
     name.split_whitespace()
-        .filter(|w| {
-            !people::is_courtesy_title(w) && !people::is_honour(w) && !people::is_post_nominal(w)
-        })
-        .map(|w| {
-            w.chars()
-                .filter(|c| c.is_alphanumeric() || *c == '-')
-                .collect::<String>()
-                .to_lowercase()
-        })
+        .filter(|w| !people::is_courtesy_title(w) && !people::is_honour(w) && !people::is_post_nominal(w))
+        .map(|w| w.chars().filter(|c| c.is_alphanumeric() || *c == '-').collect::<String>().to_lowercase())
         .filter(|w| !w.is_empty())
         .collect::<Vec<_>>()
         .join(" ")
@@ -35,10 +28,7 @@ pub fn similarity(a: &str, b: &str) -> f32 {
     if strsim::levenshtein(surname_a, surname_b) > 1 {
         return 0.0;
     }
-    #[expect(
-        clippy::cast_possible_truncation,
-        reason = "a similarity between 0 and 1"
-    )]
+    #[expect(clippy::cast_possible_truncation, reason = "a similarity between 0 and 1")]
     let score = strsim::jaro_winkler(a, b) as f32;
     score
 }
@@ -46,24 +36,10 @@ pub fn similarity(a: &str, b: &str) -> f32 {
 /// A council name reduced for comparison ("Kirklees Metropolitan Borough Council" →
 /// "kirklees"), keeping words that tell councils apart ("city of london").
 pub fn council_key(name: &str) -> String {
-    const GENERIC: [&str; 9] = [
-        "council",
-        "borough",
-        "metropolitan",
-        "district",
-        "county",
-        "the",
-        "royal",
-        "unitary",
-        "authority",
-    ];
+    const GENERIC: [&str; 9] =
+        ["council", "borough", "metropolitan", "district", "county", "the", "royal", "unitary", "authority"];
     name.split([' ', ',', '\n'])
-        .map(|w| {
-            w.chars()
-                .filter(|c| c.is_alphanumeric() || *c == '-')
-                .collect::<String>()
-                .to_lowercase()
-        })
+        .map(|w| w.chars().filter(|c| c.is_alphanumeric() || *c == '-').collect::<String>().to_lowercase())
         .filter(|w| !w.is_empty() && !GENERIC.contains(&w.as_str()))
         .collect::<Vec<_>>()
         .join(" ")
@@ -97,10 +73,7 @@ mod tests {
 
     #[test]
     fn council_names_lose_their_generic_words() {
-        assert_eq!(
-            council_key("Kirklees Metropolitan Borough Council"),
-            "kirklees"
-        );
+        assert_eq!(council_key("Kirklees Metropolitan Borough Council"), "kirklees");
         assert_eq!(council_key("Kirklees Council"), "kirklees");
     }
 }

@@ -9,19 +9,14 @@ pub(crate) fn looks_binary(bytes: &[u8]) -> bool {
     if head.contains(&0) {
         return true;
     }
-    let control = head
-        .iter()
-        .filter(|b| b.is_ascii_control() && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c))
-        .count();
+    let control = head.iter().filter(|b| b.is_ascii_control() && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c)).count();
     control * 20 > head.len()
 }
 
 /// Decodes a text file: UTF-8 with an optional byte-order mark.
 pub fn decode_text(bytes: &[u8]) -> Result<String, IntakeError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let text = std::str::from_utf8(bytes).map_err(|e| IntakeError::InvalidUtf8 {
-        offset: e.valid_up_to(),
-    })?;
+    let text = std::str::from_utf8(bytes).map_err(|e| IntakeError::InvalidUtf8 { offset: e.valid_up_to() })?;
     if text.trim().is_empty() {
         return Err(IntakeError::Empty);
     }
@@ -42,10 +37,7 @@ mod tests {
 
     #[test]
     fn a_byte_order_mark_is_dropped() {
-        assert_eq!(
-            decode_text(b"\xEF\xBB\xBFDear Sir").ok().as_deref(),
-            Some("Dear Sir")
-        );
+        assert_eq!(decode_text(b"\xEF\xBB\xBFDear Sir").ok().as_deref(), Some("Dear Sir"));
     }
 
     #[test]

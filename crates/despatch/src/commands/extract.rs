@@ -61,8 +61,7 @@ fn registers(args: &Args) -> anyhow::Result<Option<Arc<Registers>>> {
             }
         },
     };
-    let registers = Registers::load(&dir)
-        .with_context(|| format!("loading the registers in {}", dir.display()))?;
+    let registers = Registers::load(&dir).with_context(|| format!("loading the registers in {}", dir.display()))?;
     Ok(Some(Arc::new(registers)))
 }
 
@@ -71,6 +70,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let mut options = Options {
         limits: despatch_intake::text::Limits {
             max_file_bytes: args.max_mb.saturating_mul(1024 * 1024),
+            ..Default::default()
         },
         match_threshold: args.match_threshold,
         ..Options::default()
@@ -81,18 +81,33 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     options.registers = registers(&args)?;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
+    let failed = extract_files(&args.files, &options, args.format, args.details, &mut out, &mut std::io::stderr())?;
+    out.flush()?;
+    Ok(if failed == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
+
+/// Reads each file in turn; a file that fails gets its error (on `err`, and as a JSON line on
+/// `out` in JSON mode) and the batch goes on. Returns how many files failed.
+fn extract_files(
+    files: &[PathBuf],
+    options: &Options,
+    format: Format,
+    details: bool,
+    out: &mut impl Write,
+    err: &mut impl Write,
+) -> anyhow::Result<usize> {
     let mut failed = 0usize;
-    for path in &args.files {
-        match despatch_intake::read_file(path, &options) {
+    for path in files {
+        match despatch_intake::read_file(path, options) {
             Ok(intakes) => {
                 for intake in &intakes {
-                    print_intake(&mut out, path, intake, args.format, args.details)?;
+                    print_intake(out, path, intake, format, details)?;
                 }
             }
             Err(error) => {
                 failed += 1;
-                eprintln!("error: {}: {error}", path.display());
-                if matches!(args.format, Format::Json) {
+                writeln!(err, "error: {}: {error}", path.display())?;
+                if matches!(format, Format::Json) {
                     let line = serde_json::json!({
                         "file": path.display().to_string(),
                         "error": error.to_string(),
@@ -102,12 +117,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             }
         }
     }
-    out.flush()?;
-    Ok(if failed == 0 {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    })
+    Ok(failed)
 }
 
 fn label(path: &Path, intake: &Intake) -> String {
@@ -132,6 +142,10 @@ fn print_intake(
             if let Some(map) = value.as_object_mut() {
                 map.insert("sha256".into(), intake.sha256.clone().into());
                 map.insert("matches".into(), serde_json::to_value(&intake.matches)?);
+                map.insert("kind".into(), serde_json::to_value(intake.kind)?);
+                map.insert("ocr".into(), intake.ocr.into());
+                map.insert("email".into(), serde_json::to_value(&intake.email)?);
+                map.insert("attachments".into(), serde_json::to_value(&intake.attachments)?);
             }
             writeln!(out, "{value}")?;
         }
@@ -139,10 +153,7 @@ fn print_intake(
         Format::Text => {
             writeln!(out, "{}", record.file)?;
             let value = serde_json::to_value(&record)?;
-            for key in despatch_intake::fields::FIELD_NAMES
-                .iter()
-                .chain(["correspondent_type"].iter())
-            {
+            for key in despatch_intake::fields::FIELD_NAMES.iter().chain(["correspondent_type"].iter()) {
                 let shown = value.get(*key).and_then(|v| v.as_str()).unwrap_or("-");
                 let confidence = value
                     .get("confidence")
@@ -152,12 +163,26 @@ fn print_intake(
                 writeln!(out, "  {key:<20} {shown}{confidence}")?;
             }
             writeln!(out, "  {:<20} {}", "sha256", intake.sha256)?;
+            if let Some(email) = &intake.email {
+                let id = email.message_id.as_deref().unwrap_or("-");
+                writeln!(out, "  {:<20} {id}", "message_id")?;
+                if let Some(reply) = email.in_reply_to.first() {
+                    writeln!(out, "  {:<20} {reply}", "in_reply_to")?;
+                }
+                if let Some(reply_to) = &email.reply_to {
+                    writeln!(out, "  {:<20} {reply_to}", "reply_to")?;
+                }
+            }
+            for attachment in &intake.attachments {
+                let state = attachment.error.as_deref().unwrap_or("text read");
+                writeln!(
+                    out,
+                    "  {:<20} {} ({}, {} bytes): {state}",
+                    "attachment", attachment.name, attachment.content_type, attachment.size
+                )?;
+            }
             for m in &intake.matches {
-                let verdict = if m.applied {
-                    "matched"
-                } else {
-                    "possible match, not applied"
-                };
+                let verdict = if m.applied { "matched" } else { "possible match, not applied" };
                 writeln!(
                     out,
                     "  {:<20} {verdict}: {} [{:?} {}] {} ({:.2})",
@@ -170,25 +195,17 @@ fn print_intake(
 }
 
 fn run_evaluate(dir: &Path, options: &Options, format: Format) -> anyhow::Result<ExitCode> {
-    let letters = evaluate::labelled_letters(dir)
-        .with_context(|| format!("reading labelled letters in {}", dir.display()))?;
-    anyhow::ensure!(
-        !letters.is_empty(),
-        "no labelled letters in {} (each needs a .json beside it)",
-        dir.display()
-    );
+    let letters =
+        evaluate::labelled_letters(dir).with_context(|| format!("reading labelled letters in {}", dir.display()))?;
+    anyhow::ensure!(!letters.is_empty(), "no labelled letters in {} (each needs a .json beside it)", dir.display());
     let results: Vec<(Labelled, Result<despatch_intake::Fields, String>)> = letters
         .into_iter()
         .map(|letter| {
-            let result = despatch_intake::read_file(&letter.document, options)
-                .map_err(|e| e.to_string())
-                .and_then(|mut intakes| {
-                    intakes
-                        .drain(..)
-                        .next()
-                        .map(|i| i.fields)
-                        .ok_or_else(|| "no letter in the file".to_string())
-                });
+            let result = despatch_intake::read_file(&letter.document, options).map_err(|e| e.to_string()).and_then(
+                |mut intakes| {
+                    intakes.drain(..).next().map(|i| i.fields).ok_or_else(|| "no letter in the file".to_string())
+                },
+            );
             (letter, result)
         })
         .collect();
@@ -201,14 +218,7 @@ fn run_evaluate(dir: &Path, options: &Options, format: Format) -> anyhow::Result
             writeln!(out, "{} letters in {}", results.len(), dir.display())?;
             writeln!(out, "{:<20} {:>8} {:>9}", "field", "correct", "accuracy")?;
             for field in &report.fields {
-                writeln!(
-                    out,
-                    "{:<20} {:>4}/{:<3} {:>8.1}%",
-                    field.field,
-                    field.correct,
-                    field.total,
-                    field.percent()
-                )?;
+                writeln!(out, "{:<20} {:>4}/{:<3} {:>8.1}%", field.field, field.correct, field.total, field.percent())?;
             }
             for (file, error) in &report.errors {
                 writeln!(out, "error: {file}: {error}")?;
@@ -226,4 +236,63 @@ fn run_evaluate(dir: &Path, options: &Options, format: Format) -> anyhow::Result
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bad_file_gets_its_own_error_and_the_batch_goes_on() -> anyhow::Result<()> {
+        let dir = tempfile_dir()?;
+        let good = dir.join("good.txt");
+        let empty = dir.join("empty.txt");
+        let garbage = dir.join("garbage.pdf");
+        std::fs::write(&good, "12 March 2024\n\nDear Sir,\n\nYours faithfully,\n\nAnn Lee\n")?;
+        std::fs::write(&empty, "")?;
+        std::fs::write(&garbage, [0u8, 159, 146, 150, 1, 2, 3])?;
+        let files = [empty.clone(), good.clone(), garbage, good];
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let failed = extract_files(&files, &Options::default(), Format::Json, false, &mut out, &mut err)?;
+        assert_eq!(failed, 2);
+        let lines: Vec<serde_json::Value> =
+            String::from_utf8(out)?.lines().map(serde_json::from_str).collect::<Result<_, _>>()?;
+        assert_eq!(lines.len(), 4, "one line per file");
+        assert!(lines[0]["error"].as_str().is_some_and(|e| e.contains("empty")));
+        assert_eq!(lines[1]["sender_name"], "Ann Lee");
+        assert_eq!(lines[1]["date"], "2024-03-12");
+        assert!(lines[2]["error"].as_str().is_some_and(|e| e.contains("not")));
+        assert_eq!(lines[3]["sender_name"], "Ann Lee");
+        assert!(String::from_utf8(err)?.contains("empty.txt"));
+        std::fs::remove_dir_all(dir)?;
+        Ok(())
+    }
+
+    #[test]
+    fn json_records_have_exactly_the_label_keys_plus_file_type_and_confidence() -> anyhow::Result<()> {
+        let dir = tempfile_dir()?;
+        let letter = dir.join("letter.txt");
+        std::fs::write(&letter, "Dear Ed,\n\nThank you.\n")?;
+        let mut out = Vec::new();
+        extract_files(&[letter], &Options::default(), Format::Json, false, &mut out, &mut std::io::sink())?;
+        let value: serde_json::Value = serde_json::from_slice(&out)?;
+        let mut keys: Vec<&str> = value.as_object().map(|o| o.keys().map(String::as_str).collect()).unwrap_or_default();
+        keys.sort_unstable();
+        let mut expected: Vec<&str> = despatch_intake::fields::FIELD_NAMES.to_vec();
+        expected.extend(["file", "correspondent_type", "confidence"]);
+        expected.sort_unstable();
+        assert_eq!(keys, expected);
+        std::fs::remove_dir_all(dir)?;
+        Ok(())
+    }
+
+    fn tempfile_dir() -> anyhow::Result<PathBuf> {
+        let dir = std::env::temp_dir().join(format!(
+            "despatch-extract-test-{}-{:?}",
+            std::process::id(),
+            std::thread::current().id()
+        ));
+        std::fs::create_dir_all(&dir)?;
+        Ok(dir)
+    }
 }

@@ -4,9 +4,7 @@
 use super::roles::{is_org_line, is_role_line, is_subunit, org_in};
 use super::{ATTENTION, FROM_LINE, Party, descriptor, header};
 use crate::fields::clean::{Doc, re};
-use crate::fields::people::{
-    self, Person, is_courtesy_title, is_honour, is_name_token, person_prefix, same_word,
-};
+use crate::fields::people::{self, Person, is_courtesy_title, is_honour, is_name_token, person_prefix, same_word};
 use crate::fields::{date, postcode};
 use regex::Regex;
 use std::sync::LazyLock;
@@ -38,19 +36,9 @@ pub(crate) struct Layout {
 
 impl Layout {
     pub fn read(doc: &Doc) -> Self {
-        let salutation = doc
-            .non_empty()
-            .find(|(_, l)| is_salutation(l))
-            .map(|(i, _)| i);
-        let closing = doc
-            .non_empty()
-            .filter(|(_, l)| CLOSING.is_match(l))
-            .map(|(i, _)| i)
-            .last();
-        Layout {
-            salutation,
-            closing,
-        }
+        let salutation = doc.non_empty().find(|(_, l)| is_salutation(l)).map(|(i, _)| i);
+        let closing = doc.non_empty().filter(|(_, l)| CLOSING.is_match(l)).map(|(i, _)| i).last();
+        Layout { salutation, closing }
     }
 }
 
@@ -67,10 +55,7 @@ fn is_salutation(line: &str) -> bool {
     people::distance(first, "dear") == 1
         && first.starts_with(char::is_uppercase)
         && (2..=4).contains(&tokens.len())
-        && tokens
-            .iter()
-            .skip(1)
-            .all(|t| t.starts_with(char::is_uppercase))
+        && tokens.iter().skip(1).all(|t| t.starts_with(char::is_uppercase))
 }
 
 /// What a salutation says about the addressee.
@@ -94,23 +79,13 @@ fn looks_like_title(token: &str) -> bool {
     }
     let t = token.trim_end_matches('.').to_lowercase();
     let n = t.chars().count();
-    (n == 2
-        && ["mr", "ms", "dr"]
-            .iter()
-            .any(|k| people::distance(&t, k) <= 1))
-        || ((3..=4).contains(&n)
-            && ["cllr", "mrs", "miss", "lord"]
-                .iter()
-                .any(|k| people::distance(&t, k) <= 2))
+    (n == 2 && ["mr", "ms", "dr"].iter().any(|k| people::distance(&t, k) <= 1))
+        || ((3..=4).contains(&n) && ["cllr", "mrs", "miss", "lord"].iter().any(|k| people::distance(&t, k) <= 2))
 }
 
 impl Salutation {
     pub fn read(line: &str) -> Self {
-        let rest: String = line
-            .split_whitespace()
-            .skip(1)
-            .collect::<Vec<_>>()
-            .join(" ");
+        let rest: String = line.split_whitespace().skip(1).collect::<Vec<_>>().join(" ");
         let rest = rest.trim_end_matches([',', ':', ';', '.', ' ']);
         let mut out = Salutation::default();
         if NOT_SALUTATION.is_match(rest) {
@@ -125,18 +100,13 @@ impl Salutation {
             return out;
         }
         let tokens: Vec<&str> = rest.split_whitespace().collect();
-        if !tokens
-            .iter()
-            .all(|t| is_name_token(t) || looks_like_title(t))
-        {
+        if !tokens.iter().all(|t| is_name_token(t) || looks_like_title(t)) {
             return out;
         }
         match tokens.as_slice() {
             [] => {}
             [one] => out.first = Some((*one).to_string()),
-            [title, name]
-                if is_honour(title) && matches!(title.to_lowercase().as_str(), "sir" | "dame") =>
-            {
+            [title, name] if is_honour(title) && matches!(title.to_lowercase().as_str(), "sir" | "dame") => {
                 out.first = Some((*name).to_string());
                 out.full = Some(format!("{title} {name}"));
             }
@@ -157,8 +127,7 @@ impl Salutation {
     fn fits(&self, name: &str, exact: bool) -> Option<String> {
         let same = |a: &str, b: &str| {
             if exact {
-                a.trim_end_matches(['.', ','])
-                    .eq_ignore_ascii_case(b.trim_end_matches(['.', ',']))
+                a.trim_end_matches(['.', ',']).eq_ignore_ascii_case(b.trim_end_matches(['.', ',']))
             } else {
                 same_word(a, b)
             }
@@ -170,10 +139,7 @@ impl Salutation {
             return Some(words.get(..=at).unwrap_or(&words).join(" "));
         }
         if let Some(first) = &self.first
-            && words
-                .iter()
-                .take(2)
-                .any(|w| same(w, first) && !is_honour(w))
+            && words.iter().take(2).any(|w| same(w, first) && !is_honour(w))
         {
             return Some(name.to_string());
         }
@@ -189,11 +155,7 @@ impl Salutation {
 /// at the foot of the letter above its date.
 pub(crate) fn signature(doc: &Doc, layout: &Layout, sender: &mut Party) {
     let lines: Vec<(usize, &str)> = match layout.closing {
-        Some(closing) => doc
-            .non_empty()
-            .filter(|(i, _)| *i > closing)
-            .take(6)
-            .collect(),
+        Some(closing) => doc.non_empty().filter(|(i, _)| *i > closing).take(6).collect(),
         None => tail(doc),
     };
     let mut flat = String::new();
@@ -217,9 +179,7 @@ pub(crate) fn signature(doc: &Doc, layout: &Layout, sender: &mut Party) {
         }
         let first_part = line.split('|').next().unwrap_or(line).trim();
         let whole_org = org_in(first_part).is_some_and(|o| o.len() + 4 >= first_part.len());
-        if whole_org
-            || (is_org_line(first_part) && !is_role_line(first_part) && !is_subunit(first_part))
-        {
+        if whole_org || (is_org_line(first_part) && !is_role_line(first_part) && !is_subunit(first_part)) {
             sender.set_org(first_part, 0.8);
         } else if is_role_line(first_part) || is_subunit(first_part) {
             role.push(first_part.to_string());
@@ -244,9 +204,7 @@ fn tail(doc: &Doc) -> Vec<(usize, &str)> {
     let mut in_address = false;
     let lines: Vec<(usize, &str)> = doc.non_empty().collect();
     for (i, line) in lines.iter().rev().take(12) {
-        let is_date = date::find_dates(line)
-            .first()
-            .is_some_and(|h| h.start == 0 && line.len() - h.end < 3);
+        let is_date = date::find_dates(line).first().is_some_and(|h| h.start == 0 && line.len() - h.end < 3);
         if picked.is_empty() && (is_date || FOOTNOTE.is_match(line)) {
             continue;
         }
@@ -295,8 +253,16 @@ fn read_blocks<'a>(
     let mut open = false;
     for (index, line) in doc.lines.iter().enumerate().take(end.min(40)) {
         let line = line.as_str();
-        if line.is_empty() || consumed.contains(&index) {
+        if consumed.contains(&index) {
             open = false;
+            continue;
+        }
+        if line.is_empty() {
+            // A blank line ends a finished address block; inside one it is only spacing (OCR
+            // puts a blank line between the lines of an address).
+            if blocks.last().is_none_or(|b| b.postcode || b.letterhead) {
+                open = false;
+            }
             continue;
         }
         if header(line, sender, recipient) {
@@ -316,9 +282,7 @@ fn read_blocks<'a>(
             open = false;
             continue;
         }
-        let is_date = date::find_dates(line)
-            .first()
-            .is_some_and(|h| h.end + 2 >= line.len());
+        let is_date = date::find_dates(line).first().is_some_and(|h| h.end + 2 >= line.len());
         if is_date && line.len() < 40 {
             open = false;
             continue;
@@ -328,12 +292,7 @@ fn read_blocks<'a>(
             p.marks.titled || (!open && words <= 6)
         });
         if person.is_some() || !open {
-            blocks.push(Block {
-                person,
-                lines: Vec::new(),
-                letterhead: false,
-                postcode: false,
-            });
+            blocks.push(Block { person, lines: Vec::new(), letterhead: false, postcode: false });
         }
         open = true;
         if let Some(block) = blocks.last_mut() {
@@ -347,13 +306,7 @@ fn read_blocks<'a>(
 
 /// Details of a block after the name: the office (role lines and sub-units such as "FOI
 /// Advice Team"), the organisation, and the address from the organisation to the postcode.
-fn block_details(
-    block: &Block,
-    first_rest: Option<&str>,
-    party: &mut Party,
-    with_address: bool,
-    confidence: f32,
-) {
+fn block_details(block: &Block, first_rest: Option<&str>, party: &mut Party, with_address: bool, confidence: f32) {
     let mut address: Vec<String> = Vec::new();
     let mut role: Vec<String> = Vec::new();
     let body = block.lines.iter().skip(usize::from(block.person.is_some()));
@@ -371,7 +324,12 @@ fn block_details(
         if LETTERHEAD.is_match(&line) {
             break;
         }
-        let has_postcode = postcode::find(&line).is_some();
+        let found = postcode::find(&line);
+        let has_postcode = found.is_some();
+        if let Some((start, end, code)) = found {
+            // The validated postcode replaces what was printed ("SW1A OAA" from OCR).
+            line = format!("{}{code}{}", line.get(..start).unwrap_or(""), line.get(end..).unwrap_or(""));
+        }
         let head = line.split(',').next().unwrap_or(&line).trim().to_string();
         if address.is_empty() && postcode::find(&head).is_none() {
             let whole_org = org_in(&head).is_some_and(|o| o.len() + 4 >= head.len());
@@ -394,7 +352,8 @@ fn block_details(
         party.set_role(&role.join(", "), confidence);
     }
     if with_address && block.postcode && !address.is_empty() {
-        put_address(party, &address.join(", "), confidence);
+        let parts: Vec<&str> = address.iter().map(|l| l.trim().trim_end_matches(',').trim_end()).collect();
+        put_address(party, &parts.join(", "), confidence);
     }
 }
 
@@ -415,9 +374,7 @@ pub(crate) fn top(
     recipient: &mut Party,
 ) {
     let end = layout.salutation.unwrap_or_else(|| {
-        doc.non_empty()
-            .find(|(_, l)| l.split_whitespace().count() > 14)
-            .map_or(doc.lines.len(), |(i, _)| i)
+        doc.non_empty().find(|(_, l)| l.split_whitespace().count() > 14).map_or(doc.lines.len(), |(i, _)| i)
     });
     let blocks = read_blocks(doc, end, consumed, sender, recipient);
     let empty = Salutation::default();
@@ -440,11 +397,7 @@ pub(crate) fn top(
             if let Some(name) = salutation.fits(&person.name, exact) {
                 let cut = person.name.get(name.len()..).unwrap_or("").trim();
                 let rest = format!("{cut} {}", person.rest).trim().to_string();
-                let fitted = Person {
-                    name,
-                    rest: String::new(),
-                    marks: person.marks.clone(),
-                };
+                let fitted = Person { name, rest: String::new(), marks: person.marks.clone() };
                 recipient.take_person(&fitted, if exact { 0.9 } else { 0.8 });
                 chosen = Some((index, rest));
                 break 'search;
@@ -454,28 +407,15 @@ pub(crate) fn top(
     // 2. With no name in the salutation, the last titled block that is not the sender's.
     if chosen.is_none() && !salutation.has_name() && recipient.name.is_none() {
         let found = blocks.iter().rposition(|b| {
-            b.person
-                .as_ref()
-                .is_some_and(|p| p.marks.titled && !sender.same_person(&p.name))
-                && !b.letterhead
+            b.person.as_ref().is_some_and(|p| p.marks.titled && !sender.same_person(&p.name)) && !b.letterhead
         });
-        if let Some((index, person)) =
-            found.and_then(|i| blocks.get(i).and_then(|b| b.person.clone()).map(|p| (i, p)))
+        if let Some((index, person)) = found.and_then(|i| blocks.get(i).and_then(|b| b.person.clone()).map(|p| (i, p)))
         {
-            recipient.take_person(
-                &Person {
-                    rest: String::new(),
-                    ..person.clone()
-                },
-                0.6,
-            );
+            recipient.take_person(&Person { rest: String::new(), ..person.clone() }, 0.6);
             chosen = Some((index, person.rest));
         }
     }
-    if let Some((block, rest)) = chosen
-        .as_ref()
-        .and_then(|(i, r)| blocks.get(*i).map(|b| (b, r)))
-    {
+    if let Some((block, rest)) = chosen.as_ref().and_then(|(i, r)| blocks.get(*i).map(|b| (b, r))) {
         block_details(block, Some(rest), recipient, true, 0.8);
     } else {
         // 3. The salutation alone, and the last plain address block for the address.
@@ -516,13 +456,7 @@ pub(crate) fn top(
     });
     if let Some((_, block)) = own {
         if let Some(person) = &block.person {
-            sender.take_person(
-                &Person {
-                    rest: String::new(),
-                    ..person.clone()
-                },
-                0.6,
-            );
+            sender.take_person(&Person { rest: String::new(), ..person.clone() }, 0.6);
             block_details(block, Some(&person.rest), sender, false, 0.85);
         }
     } else if sender.org.is_none() {

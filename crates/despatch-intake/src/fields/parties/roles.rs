@@ -10,9 +10,7 @@ static ROLE: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 static ORG_HEAD: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r"(?i)^(?:the\s+)?(?:department|ministry|house\s+of|hm\b|her\s+majesty|his\s+majesty|office\s+(?:of|for))",
-    )
+    re(r"(?i)^(?:the\s+)?(?:department|ministry|house\s+of|hm\b|her\s+majesty|his\s+majesty|office\s+(?:of|for))")
 });
 static ORG: LazyLock<Regex> = LazyLock::new(|| {
     re(
@@ -62,11 +60,7 @@ pub(crate) fn is_official(text: &str) -> bool {
 /// The first name of a government body in `text` ("HM Treasury", "Department for Transport").
 pub(crate) fn org_in(text: &str) -> Option<String> {
     let found = ORG_NAME.find(text)?.as_str();
-    if found
-        .chars()
-        .filter(|c| c.is_alphabetic())
-        .all(char::is_uppercase)
-    {
+    if found.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase) {
         // "HOUSE OF LORDS" on a letterhead.
         let words: Vec<String> = found
             .split_whitespace()
@@ -76,10 +70,7 @@ pub(crate) fn org_in(text: &str) -> Option<String> {
                     return lower;
                 }
                 let mut chars = lower.chars();
-                chars
-                    .next()
-                    .map(|c| c.to_uppercase().chain(chars).collect())
-                    .unwrap_or_default()
+                chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
             })
             .collect();
         return Some(words.join(" "));
@@ -102,10 +93,7 @@ mod tests {
 
     #[test]
     fn a_government_body_is_found_in_running_text() {
-        assert_eq!(
-            org_in("Rights | HM Treasury, 1 Horse Guards Road").as_deref(),
-            Some("HM Treasury")
-        );
+        assert_eq!(org_in("Rights | HM Treasury, 1 Horse Guards Road").as_deref(), Some("HM Treasury"));
         assert_eq!(
             org_in("Department for Environment, Food and Rural Affairs").as_deref(),
             Some("Department for Environment, Food and Rural Affairs")
