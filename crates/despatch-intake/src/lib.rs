@@ -4,6 +4,7 @@
 //! This crate reads and returns values; it never writes to a database. Registration calls
 //! [`extract_text`] (or, once formats are added, the file functions) and stores the result.
 
+pub mod campaign;
 pub mod error;
 pub mod evaluate;
 pub mod fields;
@@ -38,12 +39,16 @@ pub struct Intake {
     pub email: Option<text::EmailMeta>,
     /// An email's attachments, kept as documents.
     pub attachments: Vec<text::Attachment>,
+    /// For finding resends and campaigns (see [`campaign::Detector`]).
+    pub fingerprint: campaign::Fingerprint,
 }
 
 impl Intake {
     fn new(source: &str, document: text::Document, options: &Options) -> Self {
         let fields = extract(&document.text, &document.hints);
+        let fingerprint = campaign::fingerprint(&document.text, &fields);
         let mut intake = Intake {
+            fingerprint,
             source: source.to_string(),
             text: document.text,
             sha256: document.sha256,

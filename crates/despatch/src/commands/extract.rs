@@ -2,6 +2,7 @@
 //! report against hand labels (`--evaluate DIR`).
 
 use anyhow::Context;
+use despatch_intake::campaign::{Detector, Grouping};
 use despatch_intake::evaluate::{self, Labelled};
 use despatch_intake::fields::Record;
 use despatch_intake::register::Registers;
@@ -97,11 +98,14 @@ fn extract_files(
     err: &mut impl Write,
 ) -> anyhow::Result<usize> {
     let mut failed = 0usize;
+    let mut detector = Detector::new();
     for path in files {
         match despatch_intake::read_file(path, options) {
             Ok(intakes) => {
                 for intake in &intakes {
-                    print_intake(out, path, intake, format, details)?;
+                    let id = label(path, intake);
+                    let grouping = detector.add(&id, intake.fingerprint.clone());
+                    print_intake(out, path, intake, &grouping, format, details)?;
                 }
             }
             Err(error) => {
@@ -132,6 +136,7 @@ fn print_intake(
     out: &mut impl Write,
     path: &Path,
     intake: &Intake,
+    grouping: &Grouping,
     format: Format,
     details: bool,
 ) -> anyhow::Result<()> {
@@ -143,6 +148,7 @@ fn print_intake(
                 map.insert("sha256".into(), intake.sha256.clone().into());
                 map.insert("matches".into(), serde_json::to_value(&intake.matches)?);
                 map.insert("kind".into(), serde_json::to_value(intake.kind)?);
+                map.insert("grouping".into(), serde_json::to_value(grouping)?);
                 map.insert("ocr".into(), intake.ocr.into());
                 map.insert("email".into(), serde_json::to_value(&intake.email)?);
                 map.insert("attachments".into(), serde_json::to_value(&intake.attachments)?);
@@ -163,6 +169,15 @@ fn print_intake(
                 writeln!(out, "  {key:<20} {shown}{confidence}")?;
             }
             writeln!(out, "  {:<20} {}", "sha256", intake.sha256)?;
+            match grouping {
+                Grouping::New => {}
+                Grouping::Resend { of } => writeln!(out, "  {:<20} resend of {of}: link to that case", "duplicate")?,
+                Grouping::Campaign { first, similarity, size } => writeln!(
+                    out,
+                    "  {:<20} campaign: {size} letters so far, first {first} (similarity {similarity:.2})",
+                    "campaign"
+                )?,
+            }
             if let Some(email) = &intake.email {
                 let id = email.message_id.as_deref().unwrap_or("-");
                 writeln!(out, "  {:<20} {id}", "message_id")?;
