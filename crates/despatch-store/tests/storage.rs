@@ -262,7 +262,40 @@ async fn a_database_from_a_newer_despatch_is_refused(kind: Kind) {
     assert!(matches!(refused, StoreError::NewerDatabase { found: 99999, .. }), "{refused}");
 }
 
+async fn notes_stay_searchable_after_the_index_catches_up(kind: Kind) {
+    let Some((db, casework)) = open_store(kind).await else { return };
+    let case = casework.open(letter("Cllr Tony Newman"), &alice(), now()).await.expect("case").state;
+    casework
+        .execute(case.id, None, &Command::AddNote { text: "first note about a heron".into() }, &alice(), now())
+        .await
+        .expect("note");
+    // Enough further writes that SQLite's writer moves its pending search rows into the index.
+    for i in 0..700 {
+        casework
+            .execute(case.id, None, &Command::AddNote { text: format!("routine note {i}") }, &alice(), now())
+            .await
+            .expect("note");
+    }
+    casework
+        .execute(case.id, None, &Command::AddNote { text: "last note about a kingfisher".into() }, &alice(), now())
+        .await
+        .expect("note");
+    for word in ["heron", "kingfisher", "routine"] {
+        let query = SearchQuery { text: Some(word.into()), page: 1, page_size: 10, ..Default::default() };
+        let found = casework.store().search(&query).await.expect("search");
+        assert_eq!(found.rows.iter().map(|r| r.id).collect::<Vec<_>>(), vec![case.id], "searching for {word}");
+        assert_eq!(found.total, 1, "a case with many matching notes counts once");
+    }
+    if let Kind::Sqlite = kind {
+        use sqlx::Connection;
+        let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{}", db.url)).await.expect("connect");
+        let pending: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM search_pending").fetch_one(&mut conn).await.expect("count");
+        assert!(pending < 600, "the writer indexed the pending rows in a batch ({pending} still pending)");
+    }
+}
+
 on_both_backends!(
+    notes_stay_searchable_after_the_index_catches_up,
     a_new_case_gets_the_next_reference_and_its_first_stage_is_recorded,
     references_are_unique_when_many_cases_are_created_at_once,
     two_users_advancing_the_same_case_at_once_one_succeeds_and_the_other_must_reload,

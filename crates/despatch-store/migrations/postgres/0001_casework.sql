@@ -1,4 +1,6 @@
 -- Casework: cases, their stage visits, their hash-chained events, search, and the organisation.
+-- Stage visits and events are keyed id = case id * 2^20 + visit or event number: one b-tree
+-- each, clustered by case, with no second index (a case's rows are one id range).
 CREATE TABLE sequences (name TEXT PRIMARY KEY, value BIGINT NOT NULL);
 INSERT INTO sequences (name, value) VALUES ('case_reference', 0);
 
@@ -25,6 +27,7 @@ CREATE INDEX cases_by_user ON cases (assigned_user) WHERE assigned_user IS NOT N
 CREATE INDEX cases_by_legacy_reference ON cases (legacy_reference) WHERE legacy_reference IS NOT NULL;
 
 CREATE TABLE stage_visits (
+    id BIGINT PRIMARY KEY,
     case_id BIGINT NOT NULL,
     visit BIGINT NOT NULL,
     stage TEXT NOT NULL,
@@ -33,11 +36,11 @@ CREATE TABLE stage_visits (
     deadline TEXT,
     started_at TEXT NOT NULL,
     ended_at TEXT,
-    completed_by TEXT,
-    PRIMARY KEY (case_id, visit)
+    completed_by TEXT
 );
 
 CREATE TABLE case_events (
+    id BIGINT PRIMARY KEY,
     case_id BIGINT NOT NULL,
     seq BIGINT NOT NULL,
     at TEXT NOT NULL,
@@ -45,8 +48,7 @@ CREATE TABLE case_events (
     event_type TEXT NOT NULL,
     body TEXT NOT NULL,
     prev_hash TEXT NOT NULL,
-    hash TEXT NOT NULL,
-    PRIMARY KEY (case_id, seq)
+    hash TEXT NOT NULL
 );
 CREATE FUNCTION case_events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN RAISE EXCEPTION 'case_events is append-only'; END $$;

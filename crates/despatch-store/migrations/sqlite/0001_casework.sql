@@ -1,5 +1,6 @@
 -- Casework: cases, their stage visits, their hash-chained events, search, and the organisation.
--- Stage visits and events are clustered by case (WITHOUT ROWID): one b-tree, no second index.
+-- Stage visits and events are keyed id = case id * 2^20 + visit or event number: one b-tree
+-- each, clustered by case, with no second index (a case's rows are one id range).
 CREATE TABLE sequences (name TEXT PRIMARY KEY, value BIGINT NOT NULL);
 INSERT INTO sequences (name, value) VALUES ('case_reference', 0);
 
@@ -26,6 +27,7 @@ CREATE INDEX cases_by_user ON cases (assigned_user) WHERE assigned_user IS NOT N
 CREATE INDEX cases_by_legacy_reference ON cases (legacy_reference) WHERE legacy_reference IS NOT NULL;
 
 CREATE TABLE stage_visits (
+    id INTEGER PRIMARY KEY,
     case_id BIGINT NOT NULL,
     visit BIGINT NOT NULL,
     stage TEXT NOT NULL,
@@ -34,11 +36,11 @@ CREATE TABLE stage_visits (
     deadline TEXT,
     started_at TEXT NOT NULL,
     ended_at TEXT,
-    completed_by TEXT,
-    PRIMARY KEY (case_id, visit)
-) WITHOUT ROWID;
+    completed_by TEXT
+);
 
 CREATE TABLE case_events (
+    id INTEGER PRIMARY KEY,
     case_id BIGINT NOT NULL,
     seq BIGINT NOT NULL,
     at TEXT NOT NULL,
@@ -46,9 +48,8 @@ CREATE TABLE case_events (
     event_type TEXT NOT NULL,
     body TEXT NOT NULL,
     prev_hash TEXT NOT NULL,
-    hash TEXT NOT NULL,
-    PRIMARY KEY (case_id, seq)
-) WITHOUT ROWID;
+    hash TEXT NOT NULL
+);
 CREATE TRIGGER case_events_no_update BEFORE UPDATE ON case_events
 BEGIN SELECT RAISE(ABORT, 'case_events is append-only'); END;
 CREATE TRIGGER case_events_no_delete BEFORE DELETE ON case_events
@@ -57,6 +58,10 @@ BEGIN SELECT RAISE(ABORT, 'case_events is append-only'); END;
 -- Full-text search, kept small: contentless (the text lives in the events), column detail only.
 -- rowid = case id * 2^20 + n: n = 0 is the case's own text (replaced when it changes), n > 0
 -- the note or document text of the case's event n (appended).
+-- A write adds its text to search_pending in its own transaction; the writer moves pending rows
+-- into the index in batches (one FTS5 segment per batch, not per commit), and queries read both,
+-- so search always sees every committed write (as PostgreSQL's GIN pending list does).
+CREATE TABLE search_pending (rowid INTEGER PRIMARY KEY, body TEXT NOT NULL);
 CREATE VIRTUAL TABLE search USING fts5(body, content = '', contentless_delete = 1, detail = column,
     tokenize = 'porter unicode61');
 

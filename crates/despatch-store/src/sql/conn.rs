@@ -26,6 +26,11 @@ pub(super) trait WriterConnection: Send {
     fn next_number(&mut self) -> Result<i64, StoreError>;
     /// The stored audit-chain head of a case.
     fn read_head(&mut self, case_id: i64) -> Result<Option<Head>, StoreError>;
+    /// Housekeeping between batches, outside any transaction (SQLite: moves pending search
+    /// text into the full-text index once enough has gathered).
+    fn maintain(&mut self) -> Result<(), StoreError> {
+        Ok(())
+    }
 }
 
 const NEXT_NUMBER: &str = "UPDATE sequences SET value = value + 1 WHERE name = 'case_reference' RETURNING value";
@@ -41,8 +46,17 @@ fn write_error(error: impl std::fmt::Display) -> StoreError {
 const WRITER_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; \
      PRAGMA busy_timeout = 10000; PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = 10000;";
 
+/// Pending search rows gathered before the writer indexes them in one batch.
+const PENDING_BATCH: i64 = 512;
+
+/// Batches between two looks at the pending search rows.
+const BATCHES_PER_CHECK: u32 = 64;
+
 /// SQLite through rusqlite.
-pub(super) struct Sqlite(pub rusqlite::Connection);
+pub(super) struct Sqlite {
+    connection: rusqlite::Connection,
+    batches: u32,
+}
 
 impl Sqlite {
     /// Opens the file with the store's pragmas: WAL, fsync on every commit, 10 s busy wait.
@@ -50,11 +64,25 @@ impl Sqlite {
         let connection = rusqlite::Connection::open(path).map_err(write_error)?;
         connection.execute_batch(WRITER_PRAGMAS).map_err(write_error)?;
         connection.set_prepared_statement_cache_capacity(64);
-        Ok(Sqlite(connection))
+        Ok(Sqlite { connection, batches: 0 })
+    }
+
+    /// Moves every pending search row into the full-text index, in one transaction.
+    pub fn index_pending(&mut self) -> Result<(), StoreError> {
+        self.connection
+            .execute_batch(
+                "BEGIN IMMEDIATE; \
+                 INSERT OR REPLACE INTO search (rowid, body) SELECT rowid, body FROM search_pending; \
+                 DELETE FROM search_pending; COMMIT;",
+            )
+            .map_err(|error| {
+                let _ = self.connection.execute_batch("ROLLBACK");
+                write_error(error)
+            })
     }
 
     fn prepare<'c>(&'c self, sql: &str, params: Vec<Value>) -> Result<rusqlite::CachedStatement<'c>, StoreError> {
-        let mut statement = self.0.prepare_cached(sql).map_err(write_error)?;
+        let mut statement = self.connection.prepare_cached(sql).map_err(write_error)?;
         for (i, value) in params.into_iter().enumerate() {
             let name = format!("${}", i + 1);
             let Some(index) = statement.parameter_index(&name).map_err(write_error)? else { continue };
@@ -72,7 +100,7 @@ impl Sqlite {
 
 impl WriterConnection for Sqlite {
     fn exec(&mut self, sql: &str) -> Result<(), StoreError> {
-        self.0.execute_batch(sql).map_err(write_error)
+        self.connection.execute_batch(sql).map_err(write_error)
     }
 
     fn run(&mut self, script: Script) -> Result<(), StoreError> {
@@ -95,7 +123,20 @@ impl WriterConnection for Sqlite {
     }
 
     fn next_number(&mut self) -> Result<i64, StoreError> {
-        self.0.query_row(NEXT_NUMBER, [], |row| row.get(0)).map_err(write_error)
+        self.connection.query_row(NEXT_NUMBER, [], |row| row.get(0)).map_err(write_error)
+    }
+
+    fn maintain(&mut self) -> Result<(), StoreError> {
+        self.batches += 1;
+        if self.batches < BATCHES_PER_CHECK {
+            return Ok(());
+        }
+        self.batches = 0;
+        let pending: i64 = self
+            .connection
+            .query_row("SELECT COUNT(*) FROM search_pending", [], |row| row.get(0))
+            .map_err(write_error)?;
+        if pending >= PENDING_BATCH { self.index_pending() } else { Ok(()) }
     }
 
     fn read_head(&mut self, case_id: i64) -> Result<Option<Head>, StoreError> {

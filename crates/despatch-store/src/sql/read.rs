@@ -9,6 +9,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 use tokio::sync::oneshot;
 
+use super::write::{MAX_PER_CASE, clustered_id};
 use super::writer::Job;
 use super::{SqlStore, classify, parse_date};
 use crate::{
@@ -43,10 +44,14 @@ enum Param {
     Int(i64),
 }
 
+/// The words of a search: runs of letters and digits.
+fn words(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty())
+}
+
 /// Words of a search, each quoted for FTS5 so user text is never query syntax.
 fn fts5_query(text: &str) -> Option<String> {
-    let words: Vec<String> =
-        text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(|w| format!("\"{w}\"")).collect();
+    let words: Vec<String> = words(text).map(|w| format!("\"{w}\"")).collect();
     (!words.is_empty()).then(|| words.join(" "))
 }
 
@@ -177,13 +182,19 @@ impl Store for SqlStore {
             } else {
                 let hits = match self.backend {
                     Backend::Sqlite => {
-                        let Some(fts) = fts5_query(text) else {
-                            return Ok(Page { total: 0, rows: Vec::new() });
-                        };
+                        let Some(fts) = fts5_query(text) else { return Ok(Page { total: 0, rows: Vec::new() }) };
                         params.push(Param::Text(fts));
+                        let matched = params.len();
+                        let mut pending = Vec::new();
+                        for word in words(text) {
+                            params.push(Param::Text(format!("%{word}%")));
+                            pending.push(format!("body LIKE ${}", params.len()));
+                        }
                         format!(
-                            "(SELECT rowid >> 20 AS case_id, MIN(rank) AS score FROM search WHERE search MATCH ${} GROUP BY rowid >> 20)",
-                            params.len()
+                            "(SELECT case_id, MIN(score) AS score FROM ( \
+                               SELECT rowid >> 20 AS case_id, rank AS score FROM search WHERE search MATCH ${matched} \
+                               UNION ALL SELECT rowid >> 20, 0.0 FROM search_pending WHERE {}) GROUP BY case_id)",
+                            pending.join(" AND ")
                         )
                     }
                     Backend::Postgres => {
@@ -230,9 +241,10 @@ impl Store for SqlStore {
     async fn stage_history(&self, case_id: i64) -> Result<Vec<StageVisit>, StoreError> {
         let rows = sqlx::query(
             "SELECT visit, stage, team, assigned_user, deadline, started_at, ended_at, completed_by \
-             FROM stage_visits WHERE case_id = $1 ORDER BY visit",
+             FROM stage_visits WHERE id BETWEEN $1 AND $2 ORDER BY id",
         )
-        .bind(case_id)
+        .bind(clustered_id(case_id, 0))
+        .bind(clustered_id(case_id, MAX_PER_CASE))
         .fetch_all(&self.pool)
         .await?;
         rows.iter()
@@ -252,10 +264,12 @@ impl Store for SqlStore {
     }
 
     async fn events(&self, case_id: i64) -> Result<Vec<StoredEventRow>, StoreError> {
-        let rows = sqlx::query("SELECT seq, event_type, body, hash FROM case_events WHERE case_id = $1 ORDER BY seq")
-            .bind(case_id)
-            .fetch_all(&self.pool)
-            .await?;
+        let rows =
+            sqlx::query("SELECT seq, event_type, body, hash FROM case_events WHERE id BETWEEN $1 AND $2 ORDER BY id")
+                .bind(clustered_id(case_id, 0))
+                .bind(clustered_id(case_id, MAX_PER_CASE))
+                .fetch_all(&self.pool)
+                .await?;
         rows.iter()
             .map(|row| {
                 Ok(StoredEventRow {
@@ -275,11 +289,13 @@ impl Store for SqlStore {
         for head in &heads {
             let case_id: i64 = head.try_get("id")?;
             let last: String = head.try_get("last_event_hash")?;
-            let rows =
-                sqlx::query("SELECT seq, body, prev_hash, hash FROM case_events WHERE case_id = $1 ORDER BY seq")
-                    .bind(case_id)
-                    .fetch_all(&self.pool)
-                    .await?;
+            let rows = sqlx::query(
+                "SELECT seq, body, prev_hash, hash FROM case_events WHERE id BETWEEN $1 AND $2 ORDER BY id",
+            )
+            .bind(clustered_id(case_id, 0))
+            .bind(clustered_id(case_id, MAX_PER_CASE))
+            .fetch_all(&self.pool)
+            .await?;
             let events = rows
                 .iter()
                 .map(|row| {

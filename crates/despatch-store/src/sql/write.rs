@@ -29,6 +29,15 @@ pub(super) struct Head {
     pub hash: String,
 }
 
+/// Most events (and stage visits) one case may hold: 2^20 - 1.
+pub(super) const MAX_PER_CASE: u64 = 0xF_FFFF;
+
+/// The key of a case's event `seq` or stage visit `visit` (and of its search rows):
+/// case id × 2^20 + n, so a case's rows are one contiguous range of one b-tree.
+pub(super) fn clustered_id(case_id: i64, n: u64) -> i64 {
+    (case_id << 20) | (n.min(MAX_PER_CASE) as i64)
+}
+
 fn encode<T: serde::Serialize>(value: &T) -> Result<String, StoreError> {
     serde_json::to_string(value).map_err(|e| StoreError::Decode(e.to_string()))
 }
@@ -143,10 +152,13 @@ fn append_events(script: &mut Script, case_id: i64, head: &Head, outcome: &Outco
     for event in &outcome.events {
         let body = encode(event)?;
         seq += 1;
+        if seq > MAX_PER_CASE {
+            return Err(StoreError::Write(format!("case {case_id} has reached the limit of {MAX_PER_CASE} events")));
+        }
         let next = chain_hash(&hash, case_id, seq, &body);
         script.push(
-            "INSERT INTO case_events (case_id, seq, at, actor, event_type, body, prev_hash, hash) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            "INSERT INTO case_events (id, case_id, seq, at, actor, event_type, body, prev_hash, hash) \
+             VALUES ($9, $1, $2, $3, $4, $5, $6, $7, $8)",
             vec![
                 Value::Int(case_id),
                 Value::Int(seq as i64),
@@ -156,6 +168,7 @@ fn append_events(script: &mut Script, case_id: i64, head: &Head, outcome: &Outco
                 Value::Text(body),
                 Value::Text(hash),
                 Value::Text(next.clone()),
+                Value::Int(clustered_id(case_id, seq)),
             ],
         );
         hash = next;
@@ -165,7 +178,7 @@ fn append_events(script: &mut Script, case_id: i64, head: &Head, outcome: &Outco
 
 /// The SQLite search rowid of a case's own text (`seq` 0) or of the text of its event `seq`.
 fn search_rowid(case_id: i64, seq: u64) -> i64 {
-    (case_id << 20) | (seq as i64 & 0xF_FFFF)
+    clustered_id(case_id, seq)
 }
 
 /// Stage history, documents and search rows derived from the outcome, whose first event has
@@ -182,12 +195,11 @@ fn record_projections(
     for (event, seq) in outcome.events.iter().zip(first_seq..) {
         match &event.kind {
             EventKind::StageCompleted { visit, user, .. } => script.push(
-                "UPDATE stage_visits SET ended_at = $1, completed_by = $2 WHERE case_id = $3 AND visit = $4",
+                "UPDATE stage_visits SET ended_at = $1, completed_by = $2 WHERE id = $3",
                 vec![
                     Value::Text(event.at.to_rfc3339()),
                     user.as_str().into(),
-                    Value::Int(state.id),
-                    Value::Int(i64::from(*visit)),
+                    Value::Int(clustered_id(state.id, u64::from(*visit))),
                 ],
             ),
             EventKind::NoteAdded { text, .. } => index_entry(script, backend, state.id, seq, "note", text),
@@ -199,8 +211,12 @@ fn record_projections(
                 index_entry(script, backend, state.id, seq, "document", &file.text);
             }
             EventKind::CaseClosed { .. } => script.push(
-                "UPDATE stage_visits SET ended_at = $1 WHERE case_id = $2 AND ended_at IS NULL",
-                vec![Value::Text(event.at.to_rfc3339()), Value::Int(state.id)],
+                "UPDATE stage_visits SET ended_at = $1 WHERE id BETWEEN $2 AND $3 AND ended_at IS NULL",
+                vec![
+                    Value::Text(event.at.to_rfc3339()),
+                    Value::Int(clustered_id(state.id, 0)),
+                    Value::Int(clustered_id(state.id, MAX_PER_CASE)),
+                ],
             ),
             kind if kind.changes_case_search_text() => reindex_case = true,
             _ => {}
@@ -208,10 +224,17 @@ fn record_projections(
     }
     if reindex_case {
         match backend {
-            Backend::Sqlite => script.push(
-                "INSERT OR REPLACE INTO search (rowid, body) VALUES ($1, $2)",
-                vec![Value::Int(search_rowid(state.id, 0)), Value::Text(state.search_text())],
-            ),
+            Backend::Sqlite => {
+                let rowid = search_rowid(state.id, 0);
+                if !outcome.events.iter().any(|e| matches!(e.kind, EventKind::CaseCreated { .. })) {
+                    // The indexed copy of the case's old text must stop matching now.
+                    script.push("DELETE FROM search WHERE rowid = $1", vec![Value::Int(rowid)]);
+                }
+                script.push(
+                    "INSERT OR REPLACE INTO search_pending (rowid, body) VALUES ($1, $2)",
+                    vec![Value::Int(rowid), Value::Text(state.search_text())],
+                );
+            }
             Backend::Postgres => script.push(
                 "INSERT INTO search (id, body, case_id, kind) VALUES ($1, $2, $3, 'case') \
                  ON CONFLICT (id) DO UPDATE SET body = excluded.body",
@@ -221,8 +244,8 @@ fn record_projections(
     }
     if let Some(stage) = &state.stage {
         script.push(
-            "INSERT INTO stage_visits (case_id, visit, stage, team, assigned_user, deadline, started_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (case_id, visit) DO UPDATE SET \
+            "INSERT INTO stage_visits (id, case_id, visit, stage, team, assigned_user, deadline, started_at) \
+             VALUES ($8, $1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO UPDATE SET \
              team = excluded.team, assigned_user = excluded.assigned_user, deadline = excluded.deadline",
             vec![
                 Value::Int(state.id),
@@ -232,6 +255,7 @@ fn record_projections(
                 stage.user.clone().into(),
                 date_text(stage.deadline).into(),
                 Value::Text(stage.started_at.to_rfc3339()),
+                Value::Int(clustered_id(state.id, u64::from(stage.visit))),
             ],
         );
     }
@@ -242,7 +266,7 @@ fn record_projections(
 pub(super) fn index_entry(script: &mut Script, backend: Backend, case_id: i64, seq: u64, kind: &str, text: &str) {
     match backend {
         Backend::Sqlite => script.push(
-            "INSERT INTO search (rowid, body) VALUES ($1, $2)",
+            "INSERT INTO search_pending (rowid, body) VALUES ($1, $2)",
             vec![Value::Int(search_rowid(case_id, seq)), Value::Text(text.to_string())],
         ),
         Backend::Postgres => script.push(

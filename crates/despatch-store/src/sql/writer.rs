@@ -123,6 +123,8 @@ pub(super) fn run(
             tracing::error!(%error, "a write batch failed; reconnecting");
             heads.clear();
             connection = None;
+        } else if let Err(error) = conn.maintain() {
+            tracing::warn!(%error, "search housekeeping failed; it will be tried again");
         }
     }
 }
