@@ -29,9 +29,23 @@ pub async fn holidays(store: &dyn Store) -> anyhow::Result<BankHolidays> {
     })
 }
 
-/// Casework over the store, with the embedded definitions and the stored directory and holidays.
+/// The case-type definitions in force: the embedded ones, then the `*.toml` files of the folder
+/// named by `DESPATCH_DEFINITIONS` (a file with the same code and version replaces the embedded
+/// one; newer versions are added). Any problem in any file refuses them all.
+pub fn definitions() -> anyhow::Result<Definitions> {
+    let dir = std::env::var_os("DESPATCH_DEFINITIONS").map(std::path::PathBuf::from);
+    let mut texts = Vec::new();
+    for source in super::definitions::sources(dir.as_deref())? {
+        let text = source.text.with_context(|| format!("{} is not UTF-8 text", source.file))?;
+        texts.push((source.file, text));
+    }
+    Definitions::from_sources(texts)
+        .map_err(|errors| anyhow::anyhow!("the case-type definitions have problems:\n{errors}"))
+}
+
+/// Casework over the store, with the definitions in force and the stored directory and holidays.
 pub async fn casework(store: Arc<dyn Store>) -> anyhow::Result<Casework> {
-    let definitions = Definitions::embedded().context("the embedded case-type definitions")?;
+    let definitions = definitions()?;
     let directory = store.directory().await?;
     let world = World::new(definitions, &holidays(store.as_ref()).await?, directory)?;
     Ok(Casework::new(store, world))

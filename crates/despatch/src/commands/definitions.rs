@@ -68,16 +68,16 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 }
 
 /// One definition file: where it came from and its text.
-struct Source {
+pub(crate) struct Source {
     /// The name printed in messages: `<embedded>/MIN.toml` or the path in DIR.
-    file: String,
+    pub(crate) file: String,
     embedded: bool,
     /// `None` when the file is not UTF-8 text.
-    text: Option<String>,
+    pub(crate) text: Option<String>,
 }
 
 /// The built-in definitions followed by the `*.toml` files of `dir`, in name order.
-fn sources(dir: Option<&Path>) -> anyhow::Result<Vec<Source>> {
+pub(crate) fn sources(dir: Option<&Path>) -> anyhow::Result<Vec<Source>> {
     let mut sources: Vec<Source> = EMBEDDED
         .iter()
         .map(|(file, text)| Source { file: format!("<embedded>/{file}"), embedded: true, text: Some(text.to_string()) })
