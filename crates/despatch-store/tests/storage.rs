@@ -289,7 +289,8 @@ async fn notes_stay_searchable_after_the_index_catches_up(kind: Kind) {
     if let Kind::Sqlite = kind {
         use sqlx::Connection;
         let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{}", db.url)).await.expect("connect");
-        let pending: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM search_pending").fetch_one(&mut conn).await.expect("count");
+        let pending: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM search_pending").fetch_one(&mut conn).await.expect("count");
         assert!(pending < 600, "the writer indexed the pending rows in a batch ({pending} still pending)");
     }
 }

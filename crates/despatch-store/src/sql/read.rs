@@ -61,6 +61,16 @@ fn page_bounds(page: u32, page_size: u32) -> (i64, i64) {
 }
 
 impl SqlStore {
+    /// The rows of one case in a table keyed by [`clustered_id`]: `sql` takes the id range as
+    /// `$1` and `$2`.
+    async fn case_rows(&self, sql: &'static str, case_id: i64) -> Result<Vec<AnyRow>, StoreError> {
+        Ok(sqlx::query(sql)
+            .bind(clustered_id(case_id, 0))
+            .bind(clustered_id(case_id, MAX_PER_CASE))
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
     async fn paged(
         &self,
         from: &str,
@@ -239,14 +249,13 @@ impl Store for SqlStore {
     }
 
     async fn stage_history(&self, case_id: i64) -> Result<Vec<StageVisit>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT visit, stage, team, assigned_user, deadline, started_at, ended_at, completed_by \
-             FROM stage_visits WHERE id BETWEEN $1 AND $2 ORDER BY id",
-        )
-        .bind(clustered_id(case_id, 0))
-        .bind(clustered_id(case_id, MAX_PER_CASE))
-        .fetch_all(&self.pool)
-        .await?;
+        let rows = self
+            .case_rows(
+                "SELECT visit, stage, team, assigned_user, deadline, started_at, ended_at, completed_by \
+                 FROM stage_visits WHERE id BETWEEN $1 AND $2 ORDER BY id",
+                case_id,
+            )
+            .await?;
         rows.iter()
             .map(|row| {
                 Ok(StageVisit {
@@ -264,12 +273,12 @@ impl Store for SqlStore {
     }
 
     async fn events(&self, case_id: i64) -> Result<Vec<StoredEventRow>, StoreError> {
-        let rows =
-            sqlx::query("SELECT seq, event_type, body, hash FROM case_events WHERE id BETWEEN $1 AND $2 ORDER BY id")
-                .bind(clustered_id(case_id, 0))
-                .bind(clustered_id(case_id, MAX_PER_CASE))
-                .fetch_all(&self.pool)
-                .await?;
+        let rows = self
+            .case_rows(
+                "SELECT seq, event_type, body, hash FROM case_events WHERE id BETWEEN $1 AND $2 ORDER BY id",
+                case_id,
+            )
+            .await?;
         rows.iter()
             .map(|row| {
                 Ok(StoredEventRow {
@@ -289,13 +298,12 @@ impl Store for SqlStore {
         for head in &heads {
             let case_id: i64 = head.try_get("id")?;
             let last: String = head.try_get("last_event_hash")?;
-            let rows = sqlx::query(
-                "SELECT seq, body, prev_hash, hash FROM case_events WHERE id BETWEEN $1 AND $2 ORDER BY id",
-            )
-            .bind(clustered_id(case_id, 0))
-            .bind(clustered_id(case_id, MAX_PER_CASE))
-            .fetch_all(&self.pool)
-            .await?;
+            let rows = self
+                .case_rows(
+                    "SELECT seq, body, prev_hash, hash FROM case_events WHERE id BETWEEN $1 AND $2 ORDER BY id",
+                    case_id,
+                )
+                .await?;
             let events = rows
                 .iter()
                 .map(|row| {
