@@ -6,7 +6,7 @@
 use crate::fields::Fields;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// MinHash values kept per letter.
 const PERMUTATIONS: usize = 128;
@@ -133,6 +133,7 @@ struct Seen {
 /// Groups letters as they arrive: resends, and campaigns of near-identical letters.
 pub struct Detector {
     seen: Vec<Seen>,
+    by_text: HashMap<String, usize>,
     campaigns: Vec<Vec<String>>,
     /// Similarity at or above which letters are one campaign (default 0.6).
     pub threshold: f32,
@@ -140,7 +141,7 @@ pub struct Detector {
 
 impl Default for Detector {
     fn default() -> Self {
-        Detector { seen: Vec::new(), campaigns: Vec::new(), threshold: 0.6 }
+        Detector { seen: Vec::new(), by_text: HashMap::new(), campaigns: Vec::new(), threshold: 0.6 }
     }
 }
 
@@ -152,11 +153,10 @@ impl Detector {
 
     /// Adds a letter (by the caller's id) and says how it relates to those already added.
     pub fn add(&mut self, id: &str, fingerprint: Fingerprint) -> Grouping {
-        if let Some(first) = self.seen.iter().find(|s| s.fingerprint.exact == fingerprint.exact) {
-            let of = first.id.clone();
-            self.seen.push(Seen { id: id.to_string(), fingerprint, campaign: None });
+        if let Some(of) = self.by_text.get(&fingerprint.exact).and_then(|i| self.seen.get(*i)).map(|s| s.id.clone()) {
             return Grouping::Resend { of };
         }
+        self.by_text.insert(fingerprint.exact.clone(), self.seen.len());
         let closest = self
             .seen
             .iter()

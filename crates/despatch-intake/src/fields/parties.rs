@@ -11,6 +11,7 @@ use std::sync::LazyLock;
 
 mod blocks;
 mod roles;
+mod signature;
 
 pub(crate) use roles::{is_official, org_in};
 
@@ -184,7 +185,7 @@ pub(crate) fn find(doc: &Doc) -> (Party, Party) {
     let mut recipient = Party::default();
     let consumed = headings(doc, &mut sender, &mut recipient);
     let layout = blocks::Layout::read(doc);
-    blocks::signature(doc, &layout, &mut sender);
+    signature::signature(doc, &layout, &mut sender);
     let salutation = layout.salutation.and_then(|i| doc.lines.get(i)).map(|l| blocks::Salutation::read(l));
     blocks::top(doc, &layout, &consumed, salutation.as_ref(), &mut sender, &mut recipient);
     if let Some(role) = REPLY_FROM.captures(&doc.flat).and_then(|c| c.name("r"))

@@ -24,7 +24,6 @@ static NOT_SALUTATION: LazyLock<Regex> = LazyLock::new(|| {
         r"(?i)^(?:sir|madam|sirs|sir\s*(?:or|/)\s*madam|madam\s*(?:or|/)\s*sir|colleague|colleagues|all|friend|friends|team|customer|correspondent)$",
     )
 });
-static FOOTNOTE: LazyLock<Regex> = LazyLock::new(|| re(r"^[0-9]{1,2}\s+\S|^\*[\s*]*$"));
 
 /// Where the landmarks of a letter are.
 pub(crate) struct Layout {
@@ -151,89 +150,6 @@ impl Salutation {
     }
 }
 
-/// The sign-off: the name and office under "Yours sincerely", or, without a closing, the name
-/// at the foot of the letter above its date.
-pub(crate) fn signature(doc: &Doc, layout: &Layout, sender: &mut Party) {
-    let lines: Vec<(usize, &str)> = match layout.closing {
-        Some(closing) => doc.non_empty().filter(|(i, _)| *i > closing).take(6).collect(),
-        None => tail(doc),
-    };
-    let mut flat = String::new();
-    let mut role: Vec<String> = Vec::new();
-    let mut started = false;
-    for (n, (_, line)) in lines.iter().enumerate() {
-        if line.split_whitespace().count() > 14 {
-            break;
-        }
-        flat.push_str(line);
-        flat.push(' ');
-        if n == 0
-            && let Some(person) = person_prefix(line)
-        {
-            sender.take_person(&person, 0.9);
-            started = true;
-            continue;
-        }
-        if postcode::find(line).is_some() {
-            break;
-        }
-        let first_part = line.split('|').next().unwrap_or(line).trim();
-        let whole_org = org_in(first_part).is_some_and(|o| o.len() + 4 >= first_part.len());
-        if whole_org || (is_org_line(first_part) && !is_role_line(first_part) && !is_subunit(first_part)) {
-            sender.set_org(first_part, 0.8);
-        } else if is_role_line(first_part) || is_subunit(first_part) {
-            role.push(first_part.to_string());
-        } else if started || !role.is_empty() {
-            break;
-        }
-        started = true;
-    }
-    if !role.is_empty() {
-        sender.set_role(&role.join(", "), 0.8);
-    }
-    if let Some(org) = org_in(&flat) {
-        sender.set_org(&org, 0.85);
-    }
-}
-
-/// The foot of a letter with no closing: from the last line up, skipping dates and footnotes,
-/// the short lines that could be a signature, in reading order. An address block at the foot
-/// is read from its first line.
-fn tail(doc: &Doc) -> Vec<(usize, &str)> {
-    let mut picked: Vec<(usize, &str)> = Vec::new();
-    let mut in_address = false;
-    let lines: Vec<(usize, &str)> = doc.non_empty().collect();
-    for (i, line) in lines.iter().rev().take(12) {
-        let is_date = date::find_dates(line).first().is_some_and(|h| h.start == 0 && line.len() - h.end < 3);
-        if picked.is_empty() && (is_date || FOOTNOTE.is_match(line)) {
-            continue;
-        }
-        if is_date {
-            continue;
-        }
-        if postcode::find(line).is_some() {
-            in_address = true;
-        }
-        let words = line.split_whitespace().count();
-        if words > 8 || line.ends_with('.') && words > 3 {
-            break;
-        }
-        picked.push((*i, line));
-    }
-    picked.reverse();
-    if in_address {
-        return picked;
-    }
-    // Only the lines from the last name-like line on belong to the signature.
-    if let Some(start) = picked.iter().rposition(|(_, l)| person_prefix(l).is_some()) {
-        picked.drain(..start);
-    } else {
-        picked.retain(|(_, l)| is_role_line(l) || is_org_line(l));
-        picked.truncate(1);
-    }
-    picked
-}
-
 /// A block of lines above the salutation, opened by a person's name or not.
 struct Block<'a> {
     person: Option<Person>,
@@ -282,6 +198,14 @@ fn read_blocks<'a>(
             open = false;
             continue;
         }
+        // "From Jane Smith MP" on a letterhead: the writer's own block.
+        let line = match line.strip_prefix("From ") {
+            Some(rest) if person_prefix(rest).is_some() => {
+                open = false;
+                rest
+            }
+            _ => line,
+        };
         let is_date = date::find_dates(line).first().is_some_and(|h| h.end + 2 >= line.len());
         if is_date && line.len() < 40 {
             open = false;
@@ -339,7 +263,9 @@ fn block_details(block: &Block, first_rest: Option<&str>, party: &mut Party, wit
                 continue;
             }
             if !has_postcode && (is_role_line(&line) || is_subunit(&line)) {
-                role.push(line);
+                // "To the Chief Executive" names the office addressed.
+                let office = line.strip_prefix("To the ").or_else(|| line.strip_prefix("To ")).unwrap_or(&line);
+                role.push(office.to_string());
                 continue;
             }
         }
@@ -456,6 +382,15 @@ pub(crate) fn top(
     });
     if let Some((_, block)) = own {
         if let Some(person) = &block.person {
+            // The fuller form of the same name ("Joan Whitfield" for a signature "J. Whitfield").
+            let initial = sender
+                .name
+                .as_ref()
+                .and_then(|n| n.value.split_whitespace().next())
+                .is_some_and(|w| w.trim_end_matches('.').chars().count() == 1);
+            if initial && person.name.len() > sender.name.as_ref().map_or(0, |n| n.value.len()) {
+                sender.name = None;
+            }
             sender.take_person(&Person { rest: String::new(), ..person.clone() }, 0.6);
             block_details(block, Some(&person.rest), sender, false, 0.85);
         }
