@@ -22,10 +22,14 @@ enum Command {
     Bench(commands::bench::Args),
     /// Compute a deadline in working days and explain it.
     Deadline(commands::deadline::Args),
+    /// Start the web application on a fresh demo database with sample cases.
+    Demo(commands::demo::Args),
     /// Check case-type definition files, and draw a case type's flow.
     Definitions(commands::definitions::Args),
     /// Extract letter fields from files (text, PDF, scans, Word, email).
     Extract(commands::extract::Args),
+    /// Start the web application.
+    Serve(commands::serve::Args),
 }
 
 fn main() -> std::process::ExitCode {
@@ -35,8 +39,10 @@ fn main() -> std::process::ExitCode {
         Command::Audit(args) => commands::audit::run(args),
         Command::Bench(args) => commands::bench::run(args),
         Command::Deadline(args) => commands::deadline::run(args),
+        Command::Demo(args) => commands::demo::run(args),
         Command::Definitions(args) => commands::definitions::run(args),
         Command::Extract(args) => commands::extract::run(args),
+        Command::Serve(args) => commands::serve::run(args),
     };
     match result {
         Ok(code) => code,

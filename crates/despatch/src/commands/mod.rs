@@ -6,4 +6,6 @@ pub mod bench;
 pub mod db;
 pub mod deadline;
 pub mod definitions;
+pub mod demo;
 pub mod extract;
+pub mod serve;

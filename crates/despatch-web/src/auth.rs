@@ -1,0 +1,162 @@
+//! Local accounts: argon2id password hashes, sign-in and sign-out.
+
+use std::sync::Arc;
+
+use argon2::Argon2;
+use argon2::password_hash::phc::PasswordHash;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::State;
+use axum::http::header::SET_COOKIE;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
+use axum::{Extension, Form};
+use chrono::{SecondsFormat, Utc};
+use despatch_store::{Account, Store};
+use serde::Deserialize;
+
+use crate::session::{self, SIGN_IN_COOKIE, Session, cookie, is_secure, random_token, set_cookie};
+use crate::{AppState, WebError};
+
+/// Shortest password accepted for a new account.
+pub const MIN_PASSWORD: usize = 12;
+
+/// Why an account could not be created.
+#[derive(Debug, thiserror::Error)]
+pub enum AccountError {
+    /// The user name is empty or has characters other than letters, digits, `.`, `-`, `_`.
+    #[error("a user name is letters, digits, '.', '-' or '_' (got {0:?})")]
+    BadName(String),
+    /// The password is shorter than [`MIN_PASSWORD`].
+    #[error("a password must be at least {MIN_PASSWORD} characters")]
+    ShortPassword,
+    /// Hashing failed.
+    #[error("hashing the password: {0}")]
+    Hash(String),
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] despatch_store::StoreError),
+}
+
+/// The argon2id hash of a password, as a PHC string.
+pub fn hash_password(password: &str) -> Result<String, AccountError> {
+    Argon2::default()
+        .hash_password(password.as_bytes())
+        .map(|hash| hash.to_string())
+        .map_err(|e| AccountError::Hash(e.to_string()))
+}
+
+/// Whether `password` matches a PHC hash. A malformed hash matches nothing.
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+}
+
+/// A random password of 20 letters and digits (for a first administrator or demo users).
+pub fn one_time_password() -> Result<String, AccountError> {
+    const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut bytes = [0u8; 20];
+    getrandom::fill(&mut bytes).map_err(|e| AccountError::Hash(e.to_string()))?;
+    Ok(bytes.iter().map(|b| char::from(ALPHABET[usize::from(*b) % ALPHABET.len()])).collect())
+}
+
+/// Creates (or resets) a local account with this password.
+pub async fn create_account(
+    store: &dyn Store,
+    name: &str,
+    password: &str,
+    administrator: bool,
+) -> Result<(), AccountError> {
+    let valid = !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'));
+    if !valid {
+        return Err(AccountError::BadName(name.to_string()));
+    }
+    if password.chars().count() < MIN_PASSWORD {
+        return Err(AccountError::ShortPassword);
+    }
+    let owned = password.to_string();
+    let password_hash = tokio::task::spawn_blocking(move || hash_password(&owned))
+        .await
+        .map_err(|e| AccountError::Hash(e.to_string()))??;
+    let created_at = Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true);
+    store.save_account(&Account { name: name.to_string(), password_hash, administrator, created_at }).await?;
+    Ok(())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "sign_in.html")]
+struct SignInPage {
+    nav: Option<crate::pages::Nav>,
+    csrf: String,
+    username: String,
+    error: Option<&'static str>,
+}
+
+/// `GET /sign-in`: the form, with a fresh sign-in token in a cookie and in the form.
+pub(crate) async fn sign_in_page(
+    State(state): State<AppState>,
+    session: Option<Extension<Session>>,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
+    if session.is_some() {
+        return Ok(Redirect::to("/").into_response());
+    }
+    let csrf = random_token()?;
+    let cookie = set_cookie(SIGN_IN_COOKIE, &csrf, is_secure(&state, &headers), None);
+    Ok(([(SET_COOKIE, cookie)], SignInPage { nav: None, csrf, username: String::new(), error: None }).into_response())
+}
+
+/// The sign-in form's fields.
+#[derive(Debug, Deserialize)]
+pub(crate) struct SignInForm {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+}
+
+/// A hash to verify against when the user does not exist, so that the answer takes as long.
+fn decoy_hash() -> &'static str {
+    static DECOY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DECOY.get_or_init(|| hash_password("no account has this password").unwrap_or_default())
+}
+
+/// `POST /sign-in`: checks the password; on success starts a new session (a new id, so a
+/// session fixed before sign-in is useless) and goes to the dashboard.
+pub(crate) async fn sign_in(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<SignInForm>,
+) -> Result<Response, WebError> {
+    let username = form.username.trim().to_string();
+    let account = if username.is_empty() { None } else { state.store().account(&username).await? };
+    let hash: Arc<str> = account.as_ref().map_or(decoy_hash(), |a| a.password_hash.as_str()).into();
+    let password = form.password;
+    let matches = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+        .await
+        .map_err(|e| WebError::Setup(format!("password check: {e}")))?;
+    if account.is_none() || !matches {
+        tracing::info!(user = %username, "sign-in refused");
+        let csrf = cookie(&headers, SIGN_IN_COOKIE).unwrap_or_default().to_string();
+        let page = SignInPage { nav: None, csrf, username, error: Some("Enter a correct user name and password") };
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    }
+    let secure = is_secure(&state, &headers);
+    let session_cookie = session::start(&state, &username, secure).await?;
+    let clear = set_cookie(SIGN_IN_COOKIE, "", secure, Some(0));
+    tracing::info!(user = %username, "signed in");
+    Ok((AppendHeaders([(SET_COOKIE, session_cookie), (SET_COOKIE, clear)]), Redirect::to("/")).into_response())
+}
+
+/// `POST /sign-out`.
+pub(crate) async fn sign_out(
+    State(state): State<AppState>,
+    session: Option<Extension<Session>>,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
+    if let Some(Extension(session)) = session {
+        session::end(&state, &session).await?;
+    }
+    let clear = set_cookie(session::SESSION_COOKIE, "", is_secure(&state, &headers), Some(0));
+    Ok(([(SET_COOKIE, clear)], Redirect::to("/sign-in")).into_response())
+}

@@ -1,0 +1,129 @@
+//! The Despatch web application: server-rendered pages in GOV.UK Frontend markup, local sign-in
+//! with argon2id, sessions held in the database, and a CSRF token on every form.
+//!
+//! Every page works without JavaScript. The only scripts are static files (`/assets/…`), so the
+//! Content-Security-Policy allows no inline script.
+//!
+//! **Architecture invariant:** handlers hold no business rules. A stage form is generated from
+//! the case-type definition and submitted as a [`Command`](despatch_domain::command::Command);
+//! the engine decides, and its [`CommandError`](despatch_domain::engine::CommandError) is shown
+//! to the user as a GOV.UK error summary.
+
+mod access;
+mod assets;
+pub mod auth;
+mod error;
+mod pages;
+mod security;
+mod session;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::routing::{get, post};
+use despatch_domain::calendar::BankHolidays;
+use despatch_domain::definition::Definitions;
+use despatch_domain::engine::World;
+use despatch_store::{Casework, Store};
+use tokio::net::TcpListener;
+
+pub use error::WebError;
+
+/// Settings of the web application.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Mark cookies `Secure` (the service is served over HTTPS). Requests that arrive with
+    /// `X-Forwarded-Proto: https` get `Secure` cookies even when this is off.
+    pub secure_cookies: bool,
+    /// A session unused for this long ends.
+    pub idle_timeout: Duration,
+    /// A session ends this long after sign-in, however busy.
+    pub absolute_timeout: Duration,
+    /// Rows per workstack and search page.
+    pub page_size: u32,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            secure_cookies: false,
+            idle_timeout: Duration::from_secs(30 * 60),
+            absolute_timeout: Duration::from_secs(12 * 60 * 60),
+            page_size: 25,
+        }
+    }
+}
+
+/// What every handler can reach: the casework service (store, definitions, directory) and the
+/// settings.
+#[derive(Clone)]
+pub struct AppState {
+    casework: Casework,
+    config: Arc<Config>,
+}
+
+impl AppState {
+    /// State over a casework service.
+    pub fn new(casework: Casework, config: Config) -> AppState {
+        AppState { casework, config: Arc::new(config) }
+    }
+
+    fn store(&self) -> &Arc<dyn Store> {
+        self.casework.store()
+    }
+}
+
+/// Casework over `store` with the embedded definitions, the embedded bank holidays merged with
+/// any feed an administrator stored, and the stored organisation directory.
+pub async fn casework(store: Arc<dyn Store>) -> Result<Casework, WebError> {
+    let definitions = Definitions::embedded().map_err(|e| WebError::Setup(format!("case-type definitions: {e}")))?;
+    let mut holidays = BankHolidays::embedded().clone();
+    if let Some(feed) = store.bank_holidays().await? {
+        let stored = BankHolidays::from_govuk_json(&feed)
+            .map_err(|e| WebError::Setup(format!("the stored bank-holiday feed: {e}")))?;
+        holidays.merge(&stored);
+    }
+    let directory = store.directory().await?;
+    let world = World::new(definitions, &holidays, directory).map_err(|e| WebError::Setup(e.to_string()))?;
+    Ok(Casework::new(store, world))
+}
+
+/// The application's routes and middleware.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/", get(pages::dashboard::show))
+        .route("/teams/{team}", get(pages::workstack::show))
+        .route("/cases/{id}", get(pages::case::show))
+        .route("/cases/{id}/stage", post(pages::case::complete_stage))
+        .route("/cases/{id}/allocate-to-me", post(pages::case::allocate_to_me))
+        .route("/search", get(pages::search::show))
+        .route("/sign-in", get(auth::sign_in_page).post(auth::sign_in))
+        .route("/sign-out", post(auth::sign_out))
+        .route("/assets/{*path}", get(assets::serve))
+        .route("/healthz", get(|| async { "ok" }))
+        .fallback(pages::not_found)
+        .layer(from_fn(security::csrf_guard))
+        .layer(from_fn_with_state(state.clone(), session::load))
+        .layer(from_fn_with_state(state.clone(), security::headers))
+        .with_state(state)
+}
+
+/// Binds `addr` and serves the application until the process is stopped (Ctrl-C).
+pub async fn serve(state: AppState, addr: SocketAddr) -> Result<(), WebError> {
+    let listener = TcpListener::bind(addr).await.map_err(|e| WebError::Setup(format!("binding {addr}: {e}")))?;
+    serve_on(state, listener).await
+}
+
+/// Serves the application on a bound listener (tests bind 127.0.0.1:0).
+pub async fn serve_on(state: AppState, listener: TcpListener) -> Result<(), WebError> {
+    session::spawn_sweeper(state.clone());
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+        .map_err(|e| WebError::Setup(format!("serving: {e}")))
+}

@@ -1,0 +1,66 @@
+//! Search: full text and references through `Store::search`, paginated with the true total.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Query, State};
+use despatch_store::SearchQuery;
+
+use super::{Nav, Pager, Row, page_number, query_value, rows};
+use crate::access::CurrentUser;
+use crate::{AppState, WebError};
+
+#[derive(Template, WebTemplate)]
+#[template(path = "search.html")]
+pub(crate) struct Search {
+    title: String,
+    nav: Option<Nav>,
+    csrf: String,
+    text: String,
+    searched: bool,
+    rows: Vec<Row>,
+    hidden: usize,
+    pager: Pager,
+}
+
+/// `GET /search?q=…&page=N`. Rows of cases the user may not see are left out of the page and
+/// counted, never shown.
+pub(crate) async fn show(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Search, WebError> {
+    let text = query.get("q").map(|q| q.trim().to_string()).unwrap_or_default();
+    let page = page_number(query.get("page").map(String::as_str));
+    let size = state.config.page_size;
+    let base = format!("/search?q={}&", query_value(&text));
+    let nav = Some(Nav::new(&user, "search"));
+    if text.is_empty() {
+        let pager = Pager::new(&base, 1, size, 0);
+        let title = "Search".to_string();
+        return Ok(Search { title, nav, text, searched: false, rows: Vec::new(), hidden: 0, pager, csrf: user.csrf });
+    }
+    let search = SearchQuery { text: Some(text.clone()), page, page_size: size, ..SearchQuery::default() };
+    let found = state.store().search(&search).await?;
+    let on_page = found.rows.len();
+    let mut visible = Vec::new();
+    for summary in found.rows {
+        let history = state.store().stage_history(summary.id).await?;
+        let current = summary.team.as_deref().is_some_and(|team| user.in_team(team));
+        if current || history.iter().any(|visit| user.in_team(&visit.team)) {
+            visible.push(summary);
+        }
+    }
+    let hidden = on_page - visible.len();
+    Ok(Search {
+        title: format!("Search results for {text}"),
+        nav,
+        csrf: user.csrf.clone(),
+        rows: rows(&state, &user, &visible).await?,
+        hidden,
+        pager: Pager::new(&base, page, size, found.total),
+        text,
+        searched: true,
+    })
+}
