@@ -28,6 +28,8 @@ enum Command {
     Definitions(commands::definitions::Args),
     /// Extract letter fields from files (text, PDF, scans, Word, email).
     Extract(commands::extract::Args),
+    /// Register letters as cases: incoming letters at Data Input, replies attached or imported.
+    Ingest(commands::ingest::Args),
     /// Start the web application.
     Serve(commands::serve::Args),
 }
@@ -42,6 +44,7 @@ fn main() -> std::process::ExitCode {
         Command::Demo(args) => commands::demo::run(args),
         Command::Definitions(args) => commands::definitions::run(args),
         Command::Extract(args) => commands::extract::run(args),
+        Command::Ingest(args) => commands::ingest::run(args),
         Command::Serve(args) => commands::serve::run(args),
     };
     match result {

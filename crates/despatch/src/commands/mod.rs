@@ -8,4 +8,5 @@ pub mod deadline;
 pub mod definitions;
 pub mod demo;
 pub mod extract;
+pub mod ingest;
 pub mod serve;
