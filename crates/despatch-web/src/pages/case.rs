@@ -31,6 +31,12 @@ struct VisitView {
     ended: String,
 }
 
+/// `29 Nov 2026 14:41` from an RFC 3339 instant (UTC); the text itself when it is not one.
+fn instant(text: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(text)
+        .map_or_else(|_| text.to_string(), |t| t.format("%-d %b %Y %H:%M").to_string())
+}
+
 /// A problem for the error summary: message and the id it links to.
 struct Problem {
     message: String,
@@ -160,8 +166,8 @@ async fn page(
                 team: team_name(&world, &visit.team),
                 user: visit.completed_by.clone().or_else(|| visit.user.clone()).unwrap_or_default(),
                 deadline: visit.deadline.map(short_date).unwrap_or_default(),
-                started: visit.started_at.get(..10).unwrap_or_default().to_string(),
-                ended: visit.ended_at.as_deref().and_then(|t| t.get(..10)).unwrap_or_default().to_string(),
+                started: instant(&visit.started_at),
+                ended: visit.ended_at.as_deref().map(instant).unwrap_or_default(),
             })
             .collect(),
         timeline: timeline::entries(&case.case_type, &events, &world),

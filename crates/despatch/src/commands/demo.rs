@@ -330,6 +330,11 @@ async fn register(casework: &Casework, letter: &Letter) -> anyhow::Result<String
             break;
         }
     }
+    // Cases waiting at Markup are the caseworker's, so "my cases" has something in it.
+    if letter.progress == 1 {
+        let take = Command::AllocateToUser { user: testkit::CASEWORKER.to_string() };
+        casework.execute(id, None, &take, &clerk, Utc::now()).await.context("allocating a demo case")?;
+    }
     Ok(reference)
 }
 
@@ -356,6 +361,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             let teams: Vec<&str> = teams.iter().map(String::as_str).collect();
             println!("  {user:<26} {}", teams.join(", "));
         }
+        println!("  admin                      (administrator, no team)");
         println!("The demo database is deleted when the demo stops (Ctrl-C).");
         despatch_web::serve(AppState::new(casework, Config::default()), args.addr).await?;
         Ok(ExitCode::SUCCESS)

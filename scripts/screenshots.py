@@ -1,0 +1,80 @@
+#!/usr/bin/env python3
+"""Screenshots of the main pages of a running `despatch demo`, taken in headless Chromium over
+the WebDriver protocol (chromedriver on port 9515), signed in through the real sign-in form.
+
+    chromedriver --port=9515 &
+    despatch demo --addr 127.0.0.1:8099 &
+    python3 scripts/screenshots.py http://127.0.0.1:8099 docs/screenshots
+"""
+import base64
+import json
+import os
+import sys
+import urllib.request
+
+BASE, OUT = sys.argv[1], sys.argv[2]
+DRIVER = "http://127.0.0.1:9515"
+PASSWORD = "despatch-demo-2026"
+
+
+def call(method, path, body=None):
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(DRIVER + path, data=data, method=method,
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request) as response:
+        return json.load(response)["value"]
+
+
+def main():
+    os.makedirs(OUT, exist_ok=True)
+    args = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,1600"]
+    session = call("POST", "/session", {"capabilities": {"alwaysMatch": {
+        "goog:chromeOptions": {"binary": "/usr/bin/chromium", "args": args}}}})["sessionId"]
+    s = f"/session/{session}"
+
+    def go(path):
+        call("POST", s + "/url", {"url": BASE + path})
+
+    def find(css):
+        element = call("POST", s + "/element", {"using": "css selector", "value": css})
+        return next(iter(element.values()))
+
+    def shot(name):
+        png = base64.b64decode(call("GET", s + "/screenshot"))
+        with open(os.path.join(OUT, name), "wb") as f:
+            f.write(png)
+        print("wrote", os.path.join(OUT, name))
+
+    def sign_in(user):
+        go("/sign-in")
+        call("POST", s + f"/element/{find('#username')}/value", {"text": user})
+        call("POST", s + f"/element/{find('#password')}/value", {"text": PASSWORD})
+        call("POST", s + f"/element/{find('button[type=submit].govuk-button')}/click", {})
+
+    try:
+        go("/sign-in")
+        shot("sign-in.png")
+        sign_in("ada.caseworker")
+        shot("dashboard.png")
+        go("/teams/PERFORMANCE_AND_PROCESS")
+        shot("workstack.png")
+        href = call("POST", s + "/execute/sync", {"script": """
+            const row = [...document.querySelectorAll('.app-case-table tbody tr')]
+                .find(r => r.textContent.includes('Data Input'));
+            return row.querySelector('a').getAttribute('href');""", "args": []})
+        go(href)
+        shot("case-data-input.png")
+        go("/teams/PERFORMANCE_AND_PROCESS")
+        call("POST", s + f"/element/{find('.app-case-table tbody a.govuk-link')}/click", {})
+        # Submitting the form empty shows the GOV.UK error summary.
+        call("POST", s + f"/element/{find('#stage-form button[type=submit]')}/click", {})
+        shot("case-form-errors.png")
+        go("/search?q=asylum")
+        shot("search.png")
+        body = call("POST", s + "/execute/sync", {"script": "return document.body.className", "args": []})
+        print("body class:", body)
+    finally:
+        call("DELETE", s)
+
+
+main()
