@@ -373,7 +373,10 @@ impl Ingest<'_> {
     ) -> Result<Outcome, String> {
         let reference = case.reference.to_string();
         let (document, stored) = original.document(FINAL);
-        self.casework.attach(case.id, document, stored, self.actor, now).await.map_err(|e| e.to_string())?;
+        self.casework
+            .attach(case.id, document, stored, self.actor, now)
+            .await
+            .map_err(|e| format!("not attached to {reference}, nothing stored: {e}"))?;
         let mut held: BTreeSet<String> = case.documents.iter().map(|d| d.sha256.clone()).collect();
         held.insert(original.sha256());
         for (document, stored) in attachments(intake, ORIGINAL) {
@@ -433,8 +436,11 @@ impl Ingest<'_> {
             despatched_on: sent.value,
             reason: format!("Imported from the reply already sent ({})", original.name),
         });
-        let outcome =
-            self.casework.open_with(new, then, documents, self.actor, now).await.map_err(|e| e.to_string())?;
+        let outcome = self
+            .casework
+            .open_with(new, then, documents, self.actor, now)
+            .await
+            .map_err(|e| format!("not imported as a historical case, nothing stored: {e}"))?;
         Ok(registered(&outcome))
     }
 
@@ -468,8 +474,11 @@ impl Ingest<'_> {
         let mut then = vec![Command::AttachDocument { document }];
         let mut documents = vec![stored];
         add_attachments(intake, original, &mut then, &mut documents);
-        let outcome =
-            self.casework.open_with(new, then, documents, self.actor, now).await.map_err(|e| e.to_string())?;
+        let outcome = self
+            .casework
+            .open_with(new, then, documents, self.actor, now)
+            .await
+            .map_err(|e| format!("not registered, nothing stored: {e}"))?;
         Ok(registered(&outcome))
     }
 
