@@ -36,7 +36,7 @@ async fn start_with(config: Config) -> App {
     let path = folder.path().join("test.db");
     let store: Arc<dyn Store> = despatch_store::open(&path.to_string_lossy()).await.expect("a fresh database");
     store.save_directory(&demo_directory()).await.expect("the demo directory");
-    for user in [testkit::CASEWORKER, OUTSIDER] {
+    for user in [testkit::CASEWORKER, testkit::DESPATCH_OFFICER, OUTSIDER] {
         auth::create_account(store.as_ref(), user, PASSWORD, false).await.expect("an account");
     }
     let casework = despatch_web::casework(store).await.expect("casework");
@@ -323,4 +323,78 @@ async fn a_session_left_idle_longer_than_the_timeout_ends_and_sign_out_ends_it_a
     assert_eq!(out.url().path(), "/sign-in");
     let response = client.get(app.url("/")).send().await.expect("an answer");
     assert_eq!(response.url().path(), "/sign-in", "signed out");
+}
+
+/// The version field of a case page.
+fn version(page: &str) -> String {
+    let version = page.split("name=\"version\" value=\"").nth(1).and_then(|rest| rest.split('"').next());
+    version.expect("the form carries the case version").to_string()
+}
+
+/// A complete Data Input form.
+fn data_input(token: &str, version: &str) -> Vec<(String, String)> {
+    let written = london_date(Utc::now()).pred_opt().expect("yesterday");
+    [
+        ("csrf", token.to_string()),
+        ("stage", "DATA_INPUT".to_string()),
+        ("version", version.to_string()),
+        ("DateOfCorrespondence-day", written.format("%d").to_string()),
+        ("DateOfCorrespondence-month", written.format("%m").to_string()),
+        ("DateOfCorrespondence-year", written.format("%Y").to_string()),
+        ("OriginalChannel", "EMAIL".to_string()),
+        ("CopyNumberTen", "FALSE".to_string()),
+        ("HomeSecInterest", "FALSE".to_string()),
+        ("HomeSecReply", "FALSE".to_string()),
+    ]
+    .into_iter()
+    .map(|(name, value)| (name.to_string(), value))
+    .collect()
+}
+
+#[tokio::test]
+async fn a_form_filled_in_on_an_older_version_of_the_case_is_refused_as_changed() {
+    let app = start().await;
+    let client = signed_in(&app, testkit::CASEWORKER).await;
+    let case = app.url(&format!("/cases/{}", app.case_id));
+    let (_, page) = get(&client, case.clone()).await;
+    let (token, seen) = (csrf(&page), version(&page));
+    let allocate = app.url(&format!("/cases/{}/allocate-to-me", app.case_id));
+    client.post(&allocate).form(&[("csrf", token.as_str())]).send().await.expect("allocated");
+
+    let stale = client
+        .post(app.url(&format!("/cases/{}/stage", app.case_id)))
+        .form(&data_input(&token, &seen))
+        .send()
+        .await
+        .expect("an answer");
+    assert_eq!(stale.status(), StatusCode::CONFLICT);
+    let page = stale.text().await.expect("html");
+    assert!(page.contains("Someone else changed this case"));
+    let (_, page) = get(&client, case).await;
+    assert!(page.contains("Data Input") && !page.contains("Data Input completed"), "the case did not move");
+}
+
+#[tokio::test]
+async fn only_the_user_a_stage_is_allocated_to_can_complete_it() {
+    let app = start().await;
+    let caseworker = signed_in(&app, testkit::CASEWORKER).await;
+    let (_, page) = get(&caseworker, app.url(&format!("/cases/{}", app.case_id))).await;
+    let token = csrf(&page);
+    let allocate = app.url(&format!("/cases/{}/allocate-to-me", app.case_id));
+    caseworker.post(&allocate).form(&[("csrf", token.as_str())]).send().await.expect("allocated");
+    let (_, page) = get(&caseworker, app.url(&format!("/cases/{}", app.case_id))).await;
+    let current = version(&page);
+
+    let colleague = signed_in(&app, testkit::DESPATCH_OFFICER).await;
+    let (status, page) = get(&colleague, app.url(&format!("/cases/{}", app.case_id))).await;
+    assert_eq!(status, StatusCode::OK, "a member of the team sees the case");
+    assert!(!page.contains("id=\"stage-form\"") && page.contains("allocated to ada.caseworker"));
+    let refused = colleague
+        .post(app.url(&format!("/cases/{}/stage", app.case_id)))
+        .form(&data_input(&csrf(&page), &current))
+        .send()
+        .await
+        .expect("an answer");
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    assert!(refused.text().await.expect("html").contains("is not allocated to you"));
 }
