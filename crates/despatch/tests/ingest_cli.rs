@@ -262,7 +262,7 @@ fn a_folder_of_good_and_bad_files_registers_the_good_ones_and_gives_each_failure
     assert!(failure("d-truncated.pdf").to_lowercase().contains("pdf"), "{out}");
     let refused = failure("e-future-reply.txt");
     assert!(refused.contains("nothing stored") && refused.contains("between the date received and today"), "{out}");
-    assert!(out.contains("1 files in the folders were not read (not letter formats: .json)"), "{out}");
+    assert!(out.contains("1 file in the folders was not read (not letter formats: .json)"), "{out}");
 
     assert_eq!(db.total_cases(), 1, "only the good letter is a case");
     let future_sha = sha256_of(&folder.join("e-future-reply.txt"));

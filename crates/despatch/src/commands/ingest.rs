@@ -684,12 +684,90 @@ fn text_summary(summary: &Summary) -> String {
                 Path::new(file).extension().map_or("(none)".to_string(), |e| format!(".{}", e.to_string_lossy()))
             })
             .collect();
+        kinds.sort();
         kinds.dedup();
-        out.push_str(&format!(
-            "{} files in the folders were not read (not letter formats: {})\n",
-            summary.skipped.len(),
-            kinds.join(" ")
-        ));
+        let (count, verb) = match summary.skipped.len() {
+            1 => ("1 file".to_string(), "was"),
+            n => (format!("{n} files"), "were"),
+        };
+        out.push_str(&format!("{count} in the folders {verb} not read (not letter formats: {})\n", kinds.join(" ")));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).expect("valid date")
+    }
+
+    #[test]
+    fn a_letters_date_is_the_date_received_only_when_it_is_neither_in_the_future_nor_over_a_year_old() {
+        let today = day(2026, 11, 29);
+        assert!(received_from_letter(today, today));
+        assert!(received_from_letter(day(2025, 11, 29), today), "exactly 365 days old");
+        assert!(!received_from_letter(day(2025, 11, 28), today), "366 days old");
+        assert!(!received_from_letter(day(2026, 11, 30), today), "tomorrow");
+    }
+
+    #[test]
+    fn the_summary_counts_each_outcome_and_lists_every_failure_with_its_reason() {
+        let mut summary = Summary::default();
+        let registered = Outcome::Registered {
+            case: "MIN/0000001/26".into(),
+            stage: Some("DATA_INPUT".into()),
+            received: day(2026, 11, 27),
+            deadline: Some(day(2026, 12, 25)),
+            despatched_on: None,
+            working_days_late: None,
+        };
+        summary.add(Record { file: "a.txt".into(), result: registered });
+        summary.add(Record { file: "b.txt".into(), result: Outcome::Attached { case: "MIN/0000001/26".into() } });
+        summary
+            .add(Record { file: "c.txt".into(), result: Outcome::Duplicate { cases: vec!["MIN/0000001/26".into()] } });
+        summary.add(Record { file: "d.txt".into(), result: Outcome::Failed { reason: "the file is empty".into() } });
+        summary.skipped.push("labels/a.json".into());
+        let text = text_summary(&summary);
+        assert!(text.contains("1 registered, 1 attached, 1 duplicates, 1 failed"), "{text}");
+        assert!(text.contains("  failed d.txt: the file is empty"), "{text}");
+        assert!(text.contains("1 file in the folders was not read (not letter formats: .json)"), "{text}");
+        assert!(!text.contains("a.txt"), "only failures are repeated in the summary: {text}");
+    }
+
+    #[test]
+    fn an_imported_reply_line_says_how_late_it_was() {
+        let record = Record {
+            file: "000.txt".into(),
+            result: Outcome::Registered {
+                case: "MIN/0000001/26".into(),
+                stage: None,
+                received: day(2018, 11, 14),
+                deadline: Some(day(2018, 12, 12)),
+                despatched_on: Some(day(2018, 12, 21)),
+                working_days_late: Some(7),
+            },
+        };
+        assert_eq!(
+            line(&record),
+            "registered  000.txt: MIN/0000001/26 imported closed, received 2018-11-14, deadline 2018-12-12, \
+             despatched 2018-12-21, 7 working days late"
+        );
+    }
+
+    #[test]
+    fn a_folder_gives_its_letter_files_in_name_order_and_sets_aside_the_rest() {
+        let dir = tempfile::tempdir().expect("folder");
+        for name in ["b.pdf", "a.txt", "a.json", ".hidden.txt", "c.EML"] {
+            std::fs::write(dir.path().join(name), b"x").expect("write");
+        }
+        let mut skipped = Vec::new();
+        let files = expand(&[dir.path().to_path_buf()], &mut skipped);
+        let names: Vec<_> =
+            files.iter().filter_map(|f| f.file_name()).map(|n| n.to_string_lossy().into_owned()).collect();
+        assert_eq!(names, ["a.txt", "b.pdf", "c.EML"]);
+        assert_eq!(skipped.len(), 1);
+        assert!(skipped[0].ends_with("a.json"));
+    }
 }
