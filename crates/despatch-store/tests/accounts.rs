@@ -1,0 +1,97 @@
+//! Accounts, web sessions and dashboard counts, on SQLite and PostgreSQL.
+
+mod common;
+
+use chrono::NaiveDate;
+use common::{Kind, TestDb, alice, casework, letter, now};
+use despatch_domain::command::Command;
+use despatch_store::{Account, SessionRecord, TeamCounts};
+
+fn account(name: &str, hash: &str, administrator: bool) -> Account {
+    Account {
+        name: name.to_string(),
+        password_hash: hash.to_string(),
+        administrator,
+        created_at: "2026-11-29T14:00:00Z".to_string(),
+    }
+}
+
+fn session(id: &str, created_unix: i64, seen_unix: i64) -> SessionRecord {
+    SessionRecord {
+        id: id.to_string(),
+        user: "alice".to_string(),
+        csrf_token: format!("csrf-{id}"),
+        created_unix,
+        seen_unix,
+    }
+}
+
+fn date(year: i32, month: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(year, month, day).expect("a real date")
+}
+
+async fn an_account_is_saved_found_and_its_password_and_role_replaced(kind: Kind) {
+    let Some(db) = TestDb::new(kind).await else { return };
+    let store = despatch_store::open(&db.url).await.expect("open");
+    assert_eq!(store.count_accounts().await.expect("count"), (0, 0));
+    store.save_account(&account("alice", "$argon2id$first", false)).await.expect("saved");
+    store.save_account(&account("root", "$argon2id$root", true)).await.expect("saved");
+    assert_eq!(store.count_accounts().await.expect("count"), (2, 1));
+    assert_eq!(store.account("alice").await.expect("read"), Some(account("alice", "$argon2id$first", false)));
+
+    store.save_account(&account("alice", "$argon2id$second", true)).await.expect("replaced");
+    let alice = store.account("alice").await.expect("read").expect("alice");
+    assert_eq!((alice.password_hash.as_str(), alice.administrator), ("$argon2id$second", true));
+    assert_eq!(store.count_accounts().await.expect("count"), (2, 2));
+    assert_eq!(store.account("nobody").await.expect("read"), None);
+}
+
+async fn sessions_are_found_touched_ended_and_swept_when_idle_or_too_old(kind: Kind) {
+    let Some(db) = TestDb::new(kind).await else { return };
+    let store = despatch_store::open(&db.url).await.expect("open");
+    store.create_session(&session("fresh", 1_000, 1_000)).await.expect("created");
+    store.create_session(&session("idle", 1_000, 1_000)).await.expect("created");
+    store.create_session(&session("old", 100, 1_000)).await.expect("created");
+    assert_eq!(store.session("fresh").await.expect("read"), Some(session("fresh", 1_000, 1_000)));
+
+    store.touch_session("fresh", 2_000).await.expect("touched");
+    store.touch_session("old", 2_000).await.expect("touched");
+    // Idle before 1 500, or begun before 500: "idle" was last seen at 1 000, "old" began at 100.
+    assert_eq!(store.delete_expired_sessions(1_500, 500).await.expect("swept"), 2);
+    assert_eq!(store.session("fresh").await.expect("read").map(|s| s.seen_unix), Some(2_000));
+    assert_eq!(store.session("idle").await.expect("read"), None);
+    assert_eq!(store.session("old").await.expect("read"), None);
+
+    store.delete_session("fresh").await.expect("ended");
+    assert_eq!(store.session("fresh").await.expect("read"), None);
+}
+
+async fn a_team_card_counts_open_overdue_and_unallocated_cases_and_my_cases_lists_mine(kind: Kind) {
+    let Some(db) = TestDb::new(kind).await else { return };
+    let casework = casework(despatch_store::open(&db.url).await.expect("open"));
+    let first = casework.open(letter("Cllr One"), &alice(), now()).await.expect("opened").state.id;
+    casework.open(letter("Cllr Two"), &alice(), now()).await.expect("opened");
+    let take = Command::AllocateToUser { user: "alice".to_string() };
+    casework.execute(first, None, &take, &alice(), now()).await.expect("allocated");
+    let store = casework.store();
+
+    // Received Wed 14 Nov 2018: Data Input is due Fri 16 Nov.
+    let on_time = store.team_counts("PERFORMANCE_AND_PROCESS", date(2018, 11, 16)).await.expect("counts");
+    assert_eq!(on_time, TeamCounts { open: 2, overdue: 0, unallocated: 1 });
+    let late = store.team_counts("PERFORMANCE_AND_PROCESS", date(2018, 11, 19)).await.expect("counts");
+    assert_eq!(late, TeamCounts { open: 2, overdue: 2, unallocated: 1 });
+    assert_eq!(
+        store.team_counts("POLICING_DRAFTING", date(2018, 11, 19)).await.expect("counts"),
+        TeamCounts::default()
+    );
+
+    let mine = store.user_cases("alice", 1, 25).await.expect("my cases");
+    assert_eq!((mine.total, mine.rows.iter().map(|row| row.id).collect::<Vec<_>>()), (1, vec![first]));
+    assert_eq!(store.user_cases("bob", 1, 25).await.expect("bob's cases").total, 0);
+}
+
+on_both_backends!(
+    an_account_is_saved_found_and_its_password_and_role_replaced,
+    sessions_are_found_touched_ended_and_swept_when_idle_or_too_old,
+    a_team_card_counts_open_overdue_and_unallocated_cases_and_my_cases_lists_mine,
+);
