@@ -1,6 +1,7 @@
 //! Local accounts: argon2id password hashes, sign-in and sign-out.
 
 use std::sync::Arc;
+use std::time::Instant;
 
 use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
@@ -129,6 +130,12 @@ pub(crate) async fn sign_in(
     Form(form): Form<SignInForm>,
 ) -> Result<Response, WebError> {
     let username = form.username.trim().to_string();
+    if state.throttle.is_blocked(&username, Instant::now()) {
+        tracing::warn!(user = %username, "sign-in refused: too many failed attempts");
+        let csrf = cookie(&headers, SIGN_IN_COOKIE).unwrap_or_default().to_string();
+        let error = Some("Too many failed attempts to sign in with this user name. Wait 15 minutes and try again");
+        return Ok((StatusCode::TOO_MANY_REQUESTS, SignInPage { nav: None, csrf, username, error }).into_response());
+    }
     let account = if username.is_empty() { None } else { state.store().account(&username).await? };
     let hash: Arc<str> = account.as_ref().map_or(decoy_hash(), |a| a.password_hash.as_str()).into();
     let password = form.password;
@@ -137,10 +144,12 @@ pub(crate) async fn sign_in(
         .map_err(|e| WebError::Setup(format!("password check: {e}")))?;
     if account.is_none() || !matches {
         tracing::info!(user = %username, "sign-in refused");
+        state.throttle.failed(&username, Instant::now());
         let csrf = cookie(&headers, SIGN_IN_COOKIE).unwrap_or_default().to_string();
         let page = SignInPage { nav: None, csrf, username, error: Some("Enter a correct user name and password") };
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
+    state.throttle.succeeded(&username);
     let secure = is_secure(&state, &headers);
     let session_cookie = session::start(&state, &username, secure).await?;
     let clear = set_cookie(SIGN_IN_COOKIE, "", secure, Some(0));

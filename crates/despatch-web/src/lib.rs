@@ -16,6 +16,7 @@ mod error;
 mod pages;
 mod security;
 mod session;
+mod throttle;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -63,12 +64,13 @@ impl Default for Config {
 pub struct AppState {
     casework: Casework,
     config: Arc<Config>,
+    throttle: Arc<throttle::Throttle>,
 }
 
 impl AppState {
     /// State over a casework service.
     pub fn new(casework: Casework, config: Config) -> AppState {
-        AppState { casework, config: Arc::new(config) }
+        AppState { casework, config: Arc::new(config), throttle: Arc::default() }
     }
 
     fn store(&self) -> &Arc<dyn Store> {

@@ -360,3 +360,20 @@ async fn only_the_user_a_stage_is_allocated_to_can_complete_it() {
     assert_eq!(refused.status(), StatusCode::FORBIDDEN);
     assert!(refused.text().await.expect("html").contains("is not allocated to you"));
 }
+
+#[tokio::test]
+async fn after_five_wrong_passwords_even_the_right_one_is_refused_for_a_while() {
+    let app = start().await;
+    let client = browser();
+    for _ in 0..5 {
+        let refused = sign_in_as(&app, &client, testkit::CASEWORKER, "a wrong guess").await;
+        assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let blocked = sign_in_as(&app, &client, testkit::CASEWORKER, PASSWORD).await;
+    assert_eq!(blocked.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(blocked.text().await.expect("html").contains("Too many failed attempts"));
+    let response = client.get(app.url("/")).send().await.expect("an answer");
+    assert_eq!(response.url().path(), "/sign-in", "not signed in");
+    let other = sign_in_as(&app, &browser(), OUTSIDER, PASSWORD).await;
+    assert_eq!(other.url().path(), "/", "another user signs in as usual");
+}
