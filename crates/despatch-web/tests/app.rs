@@ -377,3 +377,17 @@ async fn after_five_wrong_passwords_even_the_right_one_is_refused_for_a_while() 
     let other = sign_in_as(&app, &browser(), OUTSIDER, PASSWORD).await;
     assert_eq!(other.url().path(), "/", "another user signs in as usual");
 }
+
+#[tokio::test]
+async fn a_workstack_filters_by_stage() {
+    let app = start().await;
+    let client = signed_in(&app, testkit::CASEWORKER).await;
+    let (_, page) = get(&client, app.url("/teams/PERFORMANCE_AND_PROCESS")).await;
+    assert!(
+        page.contains("href=\"/teams/PERFORMANCE_AND_PROCESS?stage=DATA_INPUT\"") && page.contains("Data Input (1)")
+    );
+    let (_, page) = get(&client, app.url("/teams/PERFORMANCE_AND_PROCESS?stage=DATA_INPUT")).await;
+    assert!(page.contains("1 open case at Data Input") && page.contains(&app.reference));
+    let (_, page) = get(&client, app.url("/teams/PERFORMANCE_AND_PROCESS?stage=DISPATCH")).await;
+    assert!(page.contains("0 open cases at Dispatch") && !page.contains(&app.reference));
+}
