@@ -109,6 +109,9 @@ pub struct SearchQuery {
     pub received_from: Option<NaiveDate>,
     /// Received on or before (civil date).
     pub received_to: Option<NaiveDate>,
+    /// Only cases whose current stage is with one of these teams, or that one of them has held a
+    /// stage of (what a user of these teams may see); `None` for no restriction.
+    pub teams: Option<Vec<String>>,
     /// 1-based page.
     pub page: u32,
     /// Results per page (1–500).

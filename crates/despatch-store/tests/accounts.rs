@@ -1,11 +1,12 @@
-//! Accounts, web sessions and dashboard counts, on SQLite and PostgreSQL.
+//! What the web application reads besides cases, on SQLite and PostgreSQL: accounts, sessions,
+//! dashboard counts, and search restricted to what a user's teams may see.
 
 mod common;
 
 use chrono::NaiveDate;
 use common::{Kind, TestDb, alice, casework, letter, now};
 use despatch_domain::command::Command;
-use despatch_store::{Account, SessionRecord, TeamCounts};
+use despatch_store::{Account, SearchQuery, SessionRecord, TeamCounts};
 
 fn account(name: &str, hash: &str, administrator: bool) -> Account {
     Account {
@@ -90,7 +91,43 @@ async fn a_team_card_counts_open_overdue_and_unallocated_cases_and_my_cases_list
     assert_eq!(store.user_cases("bob", 1, 25).await.expect("bob's cases").total, 0);
 }
 
+async fn a_search_within_teams_counts_only_the_cases_those_teams_hold_or_have_held(kind: Kind) {
+    let Some(db) = TestDb::new(kind).await else { return };
+    let casework = casework(despatch_store::open(&db.url).await.expect("open"));
+    let mut ids = Vec::new();
+    for name in ["Cllr Pandor One", "Cllr Pandor Two", "Cllr Pandor Three"] {
+        ids.push(casework.open(letter(name), &alice(), now()).await.expect("opened").state.id);
+    }
+    // The first case moves on from Data Input (Performance and Process) to Markup (central drafting).
+    let fields = [
+        ("DateOfCorrespondence", "2018-11-12"),
+        ("OriginalChannel", "POST"),
+        ("CopyNumberTen", "FALSE"),
+        ("HomeSecInterest", "FALSE"),
+        ("HomeSecReply", "FALSE"),
+    ];
+    let fields = fields.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    let data_input = Command::CompleteStage { stage: "DATA_INPUT".to_string(), fields, note: None, take: true };
+    casework.execute(ids[0], None, &data_input, &alice(), now()).await.expect("data input done");
+    let store = casework.store();
+    let within = |teams: &[&str]| SearchQuery {
+        text: Some("Pandor".to_string()),
+        page: 1,
+        page_size: 2,
+        teams: Some(teams.iter().map(|t| t.to_string()).collect()),
+        ..SearchQuery::default()
+    };
+    let visible = store.search(&within(&["PERFORMANCE_AND_PROCESS"])).await.expect("search");
+    assert_eq!((visible.total, visible.rows.len()), (3, 2), "the true total, paginated, with the case it held");
+    let markup = store.search(&within(&["DCU_CENTRAL_DRAFTING"])).await.expect("search");
+    assert_eq!(markup.rows.iter().map(|row| row.id).collect::<Vec<_>>(), vec![ids[0]]);
+    let elsewhere = store.search(&within(&["POLICING_DRAFTING"])).await.expect("search");
+    assert_eq!(elsewhere.total, 0, "another team sees none");
+    assert_eq!(store.search(&within(&[])).await.expect("search").total, 0, "no team, no cases");
+}
+
 on_both_backends!(
+    a_search_within_teams_counts_only_the_cases_those_teams_hold_or_have_held,
     an_account_is_saved_found_and_its_password_and_role_replaced,
     sessions_are_found_touched_ended_and_swept_when_idle_or_too_old,
     a_team_card_counts_open_overdue_and_unallocated_cases_and_my_cases_lists_mine,

@@ -190,6 +190,7 @@ async fn a_user_without_access_gets_not_found_or_forbidden_and_sees_no_case_data
     let (status, page) = get(&client, app.url("/search?q=Example")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(!page.contains(&app.reference) && !page.contains("Jo Example MP"));
+    assert!(page.contains("0 cases match"), "not even the number of matches leaks");
 
     let (_, dashboard) = get(&client, app.url("/")).await;
     let token = csrf(&dashboard);

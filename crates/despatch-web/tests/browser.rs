@@ -77,8 +77,29 @@ async fn browser(driver: &Driver) -> Client {
         .expect("a Chromium session")
 }
 
+/// The text of the first element matching `css`, retried while a navigation replaces the page.
 async fn text(client: &Client, css: &str) -> String {
-    client.find(Locator::Css(css)).await.expect(css).text().await.expect("its text")
+    let started = Instant::now();
+    loop {
+        let found = match client.find(Locator::Css(css)).await {
+            Ok(element) => element.text().await,
+            Err(error) => Err(error),
+        };
+        match found {
+            Ok(text) => return text,
+            Err(error) if started.elapsed() > Duration::from_secs(10) => panic!("{css}: {error}"),
+            Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+        }
+    }
+}
+
+/// Waits until the page's path is `path`.
+async fn wait_for_path(client: &Client, path: &str) {
+    let started = Instant::now();
+    while client.current_url().await.expect("a url").path() != path {
+        assert!(started.elapsed() < Duration::from_secs(10), "the browser never reached {path}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }
 
 async fn type_into(client: &Client, id: &str, value: &str) {
@@ -100,6 +121,7 @@ async fn in_chromium_a_caseworker_signs_in_and_completes_data_input_through_the_
     type_into(&client, "username", testkit::CASEWORKER).await;
     type_into(&client, "password", PASSWORD).await;
     click(&client, "form button[type=submit]").await;
+    wait_for_path(&client, "/").await;
     assert_eq!(text(&client, "h1").await, "Dashboard");
     let body = client.execute("return document.body.className", vec![]).await.expect("script ran");
     let body = body.as_str().unwrap_or_default().to_string();
@@ -124,9 +146,14 @@ async fn in_chromium_a_caseworker_signs_in_and_completes_data_input_through_the_
         click(&client, &format!("label[for='{id}']")).await;
     }
     click(&client, "#stage-form button[type=submit]").await;
-    let found =
-        client.wait().for_element(Locator::Css(".govuk-notification-banner__heading, .govuk-error-summary")).await;
-    let banner = found.expect("a banner or an error summary").text().await.expect("its text");
+    // The form posts, and the answer redirects to the case page with a success banner.
+    let started = Instant::now();
+    while !client.current_url().await.expect("a url").query().unwrap_or_default().contains("completed=DATA_INPUT") {
+        let page = client.source().await.unwrap_or_default();
+        assert!(started.elapsed() < Duration::from_secs(10), "no redirect after the form was sent: {page}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let banner = text(&client, ".govuk-notification-banner__heading").await;
     assert_eq!(banner, "Data Input completed");
     assert_eq!(text(&client, "#stage-form h2").await, "Markup");
 

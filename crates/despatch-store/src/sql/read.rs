@@ -235,6 +235,22 @@ impl Store for SqlStore {
             params.push(Param::Text(to_date.to_string()));
             filters.push(format!("c.received <= ${}", params.len()));
         }
+        if let Some(teams) = &query.teams {
+            if teams.is_empty() {
+                return Ok(Page { total: 0, rows: Vec::new() });
+            }
+            let mut list = Vec::new();
+            for team in teams {
+                params.push(Param::Text(team.clone()));
+                list.push(format!("${}", params.len()));
+            }
+            let list = list.join(", ");
+            // A case's stage visits are the ids case id × 2^20 + n (see write.rs).
+            filters.push(format!(
+                "(c.team IN ({list}) OR EXISTS (SELECT 1 FROM stage_visits v \
+                 WHERE v.id BETWEEN c.id * 1048576 AND c.id * 1048576 + 1048575 AND v.team IN ({list})))"
+            ));
+        }
         self.paged(&from, &filters.join(" AND "), &order, params, query.page, query.page_size).await
     }
 

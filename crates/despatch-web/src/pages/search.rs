@@ -20,12 +20,11 @@ pub(crate) struct Search {
     text: String,
     searched: bool,
     rows: Vec<Row>,
-    hidden: usize,
     pager: Pager,
 }
 
-/// `GET /search?q=…&page=N`. Rows of cases the user may not see are left out of the page and
-/// counted, never shown.
+/// `GET /search?q=…&page=N`: only cases the user's teams hold or have held, so the total is the
+/// true number of matches the user may see.
 pub(crate) async fn show(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -39,26 +38,16 @@ pub(crate) async fn show(
     if text.is_empty() {
         let pager = Pager::new(&base, 1, size, 0);
         let title = "Search".to_string();
-        return Ok(Search { title, nav, text, searched: false, rows: Vec::new(), hidden: 0, pager, csrf: user.csrf });
+        return Ok(Search { title, nav, text, searched: false, rows: Vec::new(), pager, csrf: user.csrf });
     }
-    let search = SearchQuery { text: Some(text.clone()), page, page_size: size, ..SearchQuery::default() };
+    let teams = Some(user.teams.iter().cloned().collect());
+    let search = SearchQuery { text: Some(text.clone()), page, page_size: size, teams, ..SearchQuery::default() };
     let found = state.store().search(&search).await?;
-    let on_page = found.rows.len();
-    let mut visible = Vec::new();
-    for summary in found.rows {
-        let history = state.store().stage_history(summary.id).await?;
-        let current = summary.team.as_deref().is_some_and(|team| user.in_team(team));
-        if current || history.iter().any(|visit| user.in_team(&visit.team)) {
-            visible.push(summary);
-        }
-    }
-    let hidden = on_page - visible.len();
     Ok(Search {
         title: format!("Search results for {text}"),
         nav,
         csrf: user.csrf.clone(),
-        rows: rows(&state, &user, &visible).await?,
-        hidden,
+        rows: rows(&state, &user, &found.rows).await?,
         pager: Pager::new(&base, page, size, found.total),
         text,
         searched: true,
