@@ -29,3 +29,29 @@ fn a_loaded_feed_extends_the_holidays_in_force_and_a_bad_one_is_refused() {
     assert!(!refused.status.success());
     assert!(String::from_utf8_lossy(&refused.stderr).contains("2029-13-01"), "the error names the bad date");
 }
+
+#[test]
+fn the_example_organisation_loads_and_a_file_naming_an_unknown_team_changes_nothing() {
+    let dir = tempfile::tempdir().expect("folder");
+    let db = dir.path().join("org.db").display().to_string();
+    let example = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/organisation.toml");
+    let loaded = despatch(&["admin", "load-organisation", example, "--db", &db]);
+    let out = String::from_utf8_lossy(&loaded.stdout);
+    assert!(loaded.status.success(), "{out}{}", String::from_utf8_lossy(&loaded.stderr));
+    assert!(out.contains("organisation loaded: 7 teams, 2 topics, 10 topic links, 3 users"), "{out}");
+
+    let broken = dir.path().join("broken.toml");
+    let text = std::fs::read_to_string(example)
+        .expect("read example")
+        .replace("team = \"POLICING_DRAFTING\"", "team = \"NO_SUCH_TEAM\"");
+    std::fs::write(&broken, text).expect("write");
+    let refused = despatch(&["admin", "load-organisation", &broken.display().to_string(), "--db", &db]);
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert!(!refused.status.success());
+    assert!(
+        err.contains("names team NO_SUCH_TEAM, which is not listed") && err.contains("nothing was changed"),
+        "{err}"
+    );
+    let again = despatch(&["admin", "load-organisation", example, "--db", &db]);
+    assert!(again.status.success(), "the earlier organisation is still loadable");
+}

@@ -9,4 +9,5 @@ pub mod definitions;
 pub mod demo;
 pub mod extract;
 pub mod ingest;
+pub mod organisation;
 pub mod serve;
