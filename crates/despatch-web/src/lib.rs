@@ -101,6 +101,8 @@ pub fn router(state: AppState) -> Router {
         .route("/cases/{id}", get(pages::case::show))
         .route("/cases/{id}/stage", post(pages::case::complete_stage))
         .route("/cases/{id}/allocate-to-me", post(pages::case::allocate_to_me))
+        .route("/cases/{id}/unallocate", post(pages::case::unallocate))
+        .route("/cases/{id}/notes", post(pages::case::add_note))
         .route("/search", get(pages::search::show))
         .route("/sign-in", get(auth::sign_in_page).post(auth::sign_in))
         .route("/sign-out", post(auth::sign_out))

@@ -406,7 +406,7 @@ async fn every_route_answers_each_kind_of_user_as_its_access_allows() {
     let app = start().await;
     let case = format!("/cases/{}", app.case_id);
     // (method, path, anonymous, outsider, member of the case's team)
-    let table: [(&str, String, u16, u16, u16); 8] = [
+    let table: [(&str, String, u16, u16, u16); 10] = [
         ("GET", "/".to_string(), 303, 200, 200),
         ("GET", "/teams/PERFORMANCE_AND_PROCESS".to_string(), 303, 403, 200),
         ("GET", "/teams/NO_SUCH_TEAM".to_string(), 303, 403, 403),
@@ -415,6 +415,8 @@ async fn every_route_answers_each_kind_of_user_as_its_access_allows() {
         ("GET", "/search?q=Example".to_string(), 303, 200, 200),
         ("POST", format!("{case}/allocate-to-me"), 403, 404, 303),
         ("POST", format!("{case}/stage"), 403, 404, 422),
+        ("POST", format!("{case}/notes"), 403, 404, 422),
+        ("POST", format!("{case}/unallocate"), 403, 404, 303),
     ];
     let no_redirects =
         reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("a client");
@@ -481,4 +483,47 @@ async fn session_cookie(app: &App, who: Who) -> Option<String> {
         .find(|v| v.starts_with("despatch_session=") && !v.starts_with("despatch_session=;"))
         .and_then(|v| v.split(';').next())
         .map(str::to_string)
+}
+
+#[tokio::test]
+async fn a_case_note_appears_in_the_timeline_and_a_blank_one_is_refused_with_an_error_summary() {
+    let app = start().await;
+    let client = signed_in(&app, testkit::CASEWORKER).await;
+    let case = app.url(&format!("/cases/{}", app.case_id));
+    let (_, page) = get(&client, case.clone()).await;
+    let token = csrf(&page);
+    let notes = app.url(&format!("/cases/{}/notes", app.case_id));
+    let blank = client.post(&notes).form(&[("csrf", token.as_str()), ("text", "   ")]).send().await.expect("an answer");
+    assert_eq!(blank.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(blank.text().await.expect("html").contains("href=\"#note-text\""));
+
+    let added = client
+        .post(&notes)
+        .form(&[("csrf", token.as_str()), ("text", "Phoned the MP's office: <b>reply by letter</b>")])
+        .send()
+        .await
+        .expect("an answer");
+    assert_eq!(added.status(), StatusCode::OK);
+    let page = added.text().await.expect("html");
+    let timeline = page.split("id=\"timeline\"").nth(1).expect("a timeline");
+    assert!(timeline.contains("Case note") && timeline.contains("&#60;b&#62;reply by letter"));
+    assert!(!page.contains("<b>reply by letter"), "the note is shown as text, never as markup");
+}
+
+#[tokio::test]
+async fn a_caseworker_can_give_back_a_case_allocated_to_them() {
+    let app = start().await;
+    let client = signed_in(&app, testkit::CASEWORKER).await;
+    let case = app.url(&format!("/cases/{}", app.case_id));
+    let (_, page) = get(&client, case.clone()).await;
+    let token = csrf(&page);
+    assert!(!page.contains("/unallocate\""), "nothing to give back yet");
+    let allocate = app.url(&format!("/cases/{}/allocate-to-me", app.case_id));
+    let page = client.post(&allocate).form(&[("csrf", token.as_str())]).send().await.expect("an answer");
+    let page = page.text().await.expect("html");
+    assert!(page.contains("/unallocate\"") && !page.contains(">Unallocated<"));
+    let unallocate = app.url(&format!("/cases/{}/unallocate", app.case_id));
+    let page = client.post(&unallocate).form(&[("csrf", token.as_str())]).send().await.expect("an answer");
+    let page = page.text().await.expect("html");
+    assert!(page.contains("Unallocated from ada.caseworker"), "the timeline says so");
 }

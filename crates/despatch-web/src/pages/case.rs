@@ -64,7 +64,11 @@ pub(crate) struct CasePage {
     case_type: String,
     topics: String,
     can_take: bool,
+    can_unallocate: bool,
     can_complete: bool,
+    /// The case-note form's text and error, kept after a refusal.
+    note_text: String,
+    note_error: Option<String>,
     fields: Vec<FieldView>,
     takes_note: bool,
     note: String,
@@ -97,6 +101,8 @@ struct Answers<'a> {
     posted: Option<&'a Posted>,
     problems: Vec<Problem>,
     errors: &'a [FieldError],
+    /// A refused case note: its text and the reason.
+    note: Option<(String, String)>,
 }
 
 async fn page(
@@ -107,7 +113,7 @@ async fn page(
     answers: Answers<'_>,
     completed: Option<String>,
 ) -> Result<CasePage, WebError> {
-    let Answers { posted, problems, errors } = answers;
+    let Answers { posted, problems, errors, note: refused_note } = answers;
     let world = state.casework.world();
     let today = today();
     let definition = world.definitions().get(&case.case_type, case.definition_version).cloned();
@@ -153,6 +159,9 @@ async fn page(
         case_type: definition.as_ref().map_or_else(|| case.case_type.clone(), |d| d.name.clone()),
         topics: case.topics.iter().map(|t| humanise(t)).collect::<Vec<_>>().join(", "),
         can_take: in_team && !mine,
+        can_unallocate: mine,
+        note_text: refused_note.as_ref().map(|(text, _)| text.clone()).unwrap_or_default(),
+        note_error: refused_note.map(|(_, error)| error),
         can_complete: in_team && (mine || unallocated) && stage_def.is_some(),
         takes_note: stage_def.as_ref().is_some_and(form::takes_note),
         note: posted.and_then(|p| p.get("note").cloned()).unwrap_or_default(),
@@ -260,7 +269,7 @@ pub(crate) async fn complete_stage(
             let (case, history) = visible_case(&state, &user, &id).await?;
             let fields = form::fields(&stage, &world, &case.data, Some(&posted), &errors);
             let problems = problems(&error, &fields);
-            let answers = Answers { posted: Some(&posted), problems, errors: &errors };
+            let answers = Answers { posted: Some(&posted), problems, errors: &errors, note: None };
             let page = page(&state, &user, &case, &history, answers, None).await?;
             Ok((status, page).into_response())
         }
@@ -292,4 +301,50 @@ pub(crate) async fn allocate_to_me(
         .cloned()
         .unwrap_or_else(|| format!("/cases/{}", case.id));
     Ok(Redirect::to(&back).into_response())
+}
+
+/// `POST /cases/{id}/notes`: adds a case note (field `text`). A refusal (a blank note) comes back
+/// as an error summary with the text kept.
+pub(crate) async fn add_note(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    Form(posted): Form<HashMap<String, String>>,
+) -> Result<Response, WebError> {
+    let (case, history) = visible_case(&state, &user, &id).await?;
+    let text = posted.get("text").cloned().unwrap_or_default();
+    let command = Command::AddNote { text: text.clone() };
+    match state.casework.execute(case.id, None, &command, &Actor::user(&user.name), Utc::now()).await {
+        Ok(_) => Ok(Redirect::to(&format!("/cases/{}#timeline", case.id)).into_response()),
+        Err(StoreError::Command(error)) => {
+            let message = match &error {
+                CommandError::Invalid(errors) => {
+                    errors.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join(". ")
+                }
+                other => sentence(&other.to_string()),
+            };
+            let problems = vec![Problem { message: message.clone(), anchor: "note-text".to_string() }];
+            let answers = Answers { problems, note: Some((text, message)), ..Answers::default() };
+            let page = page(&state, &user, &case, &history, answers, None).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// `POST /cases/{id}/unallocate`: gives the current stage back to its team's queue.
+pub(crate) async fn unallocate(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let (case, _) = visible_case(&state, &user, &id).await?;
+    match state.casework.execute(case.id, None, &Command::Unallocate, &Actor::user(&user.name), Utc::now()).await {
+        Ok(_) => Ok(Redirect::to(&format!("/cases/{}", case.id)).into_response()),
+        Err(StoreError::Command(error)) => {
+            tracing::info!(case = case.id, %error, "unallocate refused");
+            Err(WebError::Forbidden)
+        }
+        Err(other) => Err(other.into()),
+    }
 }

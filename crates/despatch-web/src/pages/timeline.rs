@@ -48,7 +48,11 @@ fn describe(case_type: &str, event: &Event, world: &World) -> (String, Vec<Strin
         }
         EventKind::NoteAdded { note_type, text } => {
             let rejected = note_type == "REJECT";
-            let title = if rejected { "Rejected".to_string() } else { format!("{} note", humanise(note_type)) };
+            let title = match note_type.as_str() {
+                "REJECT" => "Rejected".to_string(),
+                "MANUAL" => "Case note".to_string(),
+                other => format!("{} note", humanise(other)),
+            };
             (title, vec![text.clone()], rejected)
         }
         EventKind::CaseDataUpdated { changes } => (
