@@ -277,3 +277,23 @@ fn draw_labels_a_decision_with_its_condition_and_required_note() {
     assert!(mermaid.contains("  MARKUP -->|\"MarkupDecision = REJ; REJECT note\"| DATA_INPUT"), "{mermaid}");
     assert!(mermaid.contains("  START(( )) --> DATA_INPUT"), "{mermaid}");
 }
+
+#[test]
+fn a_replacement_of_the_same_version_that_drops_a_stage_is_refused_because_cases_may_be_there() {
+    let renamed = despatch_domain::definition::EMBEDDED
+        .iter()
+        .find(|(name, _)| *name == "MIN.toml")
+        .map(|(_, text)| text.replace("DATA_INPUT", "INTAKE"))
+        .expect("MIN is embedded");
+    let sources = despatch_domain::definition::EMBEDDED
+        .iter()
+        .map(|(name, text)| (name.to_string(), text.to_string()))
+        .chain([("override/MIN.toml".to_string(), renamed)]);
+    let errors = despatch_domain::definition::Definitions::from_sources(sources).expect_err("refused");
+    assert!(
+        errors
+            .to_string()
+            .contains("override/MIN.toml: MIN version 1 replaces an earlier MIN version 1 but has no stage DATA_INPUT"),
+        "{errors}"
+    );
+}

@@ -121,7 +121,12 @@ impl Default for Options {
 /// [`Intake`] per message. Fails with a plain per-file error, and never panics.
 pub fn read_file(path: &std::path::Path, options: &Options) -> Result<Vec<Intake>, IntakeError> {
     let io = |source| IntakeError::Io { path: path.to_path_buf(), source };
-    let size = std::fs::metadata(path).map_err(io)?.len();
+    let metadata = std::fs::metadata(path).map_err(io)?;
+    if !metadata.is_file() {
+        // A device, a pipe or a folder: reading it could take unbounded memory or never end.
+        return Err(IntakeError::Unrecognised(format!("{} is not a regular file", path.display())));
+    }
+    let size = metadata.len();
     if size > options.limits.max_file_bytes {
         return Err(IntakeError::TooLarge { size, limit: options.limits.max_file_bytes });
     }

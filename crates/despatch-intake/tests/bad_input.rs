@@ -142,3 +142,12 @@ fn an_email_with_no_headers_is_refused() {
     let message = error("message.eml", b"just some words\nand more words\n").to_string();
     assert!(message.contains("email"), "{message}");
 }
+
+#[test]
+fn a_device_or_a_folder_is_refused_without_being_read() {
+    let options = despatch_intake::Options::default();
+    for path in ["/dev/zero", "/tmp"] {
+        let error = despatch_intake::read_file(std::path::Path::new(path), &options).expect_err("refused");
+        assert!(error.to_string().contains("not a regular file"), "{path}: {error}");
+    }
+}

@@ -84,11 +84,14 @@ impl Definitions {
         for (file, text) in sources {
             match parse(&file, &text) {
                 Ok(definition) => {
-                    definitions
-                        .by_code
-                        .entry(definition.code.clone())
-                        .or_default()
-                        .insert(definition.version, Arc::new(definition));
+                    let versions = definitions.by_code.entry(definition.code.clone()).or_default();
+                    if let Some(earlier) = versions.get(&definition.version) {
+                        if let Some(message) = replacement_problem(earlier, &definition) {
+                            errors.push(DefinitionError { file: file.clone(), line: None, message });
+                            continue;
+                        }
+                    }
+                    versions.insert(definition.version, Arc::new(definition));
                 }
                 Err(mut found) => errors.append(&mut found),
             }
@@ -115,6 +118,22 @@ impl Definitions {
     pub fn all(&self) -> impl Iterator<Item = &Arc<CaseTypeDefinition>> {
         self.by_code.values().flat_map(|versions| versions.values())
     }
+}
+
+/// Why `later` may not replace `earlier` (same code and version), if it may not: cases in flight
+/// sit at `earlier`'s stages, so every one of them must still exist.
+pub fn replacement_problem(earlier: &CaseTypeDefinition, later: &CaseTypeDefinition) -> Option<String> {
+    let dropped: Vec<&str> =
+        earlier.stages.iter().map(|stage| stage.id.get_ref().as_str()).filter(|id| later.stage(id).is_none()).collect();
+    (!dropped.is_empty()).then(|| {
+        format!(
+            "{} version {} replaces an earlier {0} version {1} but has no stage {}, where cases may be; give \
+             the changed definition a new version with a migration",
+            later.code,
+            later.version,
+            dropped.join(", ")
+        )
+    })
 }
 
 /// Parses and validates one file.

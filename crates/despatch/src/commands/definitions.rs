@@ -5,7 +5,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context as _, bail};
-use despatch_domain::definition::{CaseTypeDefinition, DefinitionError, EMBEDDED, GraphFormat, draw, parse};
+use despatch_domain::definition::{
+    CaseTypeDefinition, DefinitionError, EMBEDDED, GraphFormat, draw, parse, replacement_problem,
+};
 
 /// Arguments of `despatch definitions`.
 #[derive(Debug, clap::Args)]
@@ -133,7 +135,13 @@ fn load(sources: Vec<Source>) -> Loaded {
         let key = (definition.code.clone(), definition.version);
         let replaces_built_in = match loaded.definitions.get(&key) {
             None => false,
-            Some(earlier) if earlier.embedded => true,
+            Some(earlier) if earlier.embedded => {
+                if let Some(message) = replacement_problem(&earlier.definition, &definition) {
+                    loaded.problems.push(problem(message));
+                    continue;
+                }
+                true
+            }
             Some(earlier) => {
                 let (code, version) = &key;
                 loaded.problems.push(problem(format!(
