@@ -297,3 +297,10 @@ fn a_replacement_of_the_same_version_that_drops_a_stage_is_refused_because_cases
         "{errors}"
     );
 }
+
+#[test]
+fn a_misspelt_target_is_the_only_problem_reported_not_every_stage_it_cuts_off() {
+    let text = small_with(r#"to = "REPLY""#, r#"to = "REPLIE""#);
+    let errors = rejected("small.toml", &text);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+}

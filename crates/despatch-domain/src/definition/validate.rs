@@ -36,7 +36,17 @@ pub(super) fn check(definition: &CaseTypeDefinition) -> Vec<Problem> {
         check_stage(definition, stage, &mut problems);
     }
     check_deadlines(definition, &mut problems);
-    check_paths(definition, &mut problems);
+    // With a decision pointing nowhere, every stage past it would also be reported as cut off;
+    // the misspelt target is the one problem to fix.
+    let targets_known = definition
+        .stages
+        .iter()
+        .flat_map(|stage| stage.transitions.iter())
+        .filter_map(|transition| transition.to.as_ref())
+        .all(|to| definition.stage(to.get_ref()).is_some());
+    if targets_known {
+        check_paths(definition, &mut problems);
+    }
     check_migrations(definition, &mut problems);
     problems
 }

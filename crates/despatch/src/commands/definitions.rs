@@ -89,7 +89,7 @@ pub(crate) fn sources(dir: Option<&Path>) -> anyhow::Result<Vec<Source>> {
     let mut paths = Vec::new();
     for entry in entries {
         let path = entry.with_context(|| format!("cannot list the folder {}", dir.display()))?.path();
-        if path.extension().is_some_and(|ext| ext == "toml") && path.is_file() {
+        if path.extension().is_some_and(|ext| ext.eq_ignore_ascii_case("toml")) && path.is_file() {
             paths.push(path);
         }
     }
@@ -169,7 +169,13 @@ fn print_problems(problems: &[DefinitionError]) {
 }
 
 fn check(dir: Option<&Path>) -> anyhow::Result<ExitCode> {
-    let loaded = load(sources(dir)?);
+    let sources = sources(dir)?;
+    if let Some(dir) = dir
+        && sources.iter().all(|source| source.embedded)
+    {
+        println!("note: {} holds no .toml files; only the built-in definitions are checked", dir.display());
+    }
+    let loaded = load(sources);
     if !loaded.problems.is_empty() {
         print_problems(&loaded.problems);
         return Ok(ExitCode::FAILURE);
