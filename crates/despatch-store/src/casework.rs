@@ -9,7 +9,7 @@ use despatch_domain::case::{CaseState, DocumentRef};
 use despatch_domain::command::{Actor, Command, NewCase};
 use despatch_domain::engine::{self, Outcome, World, london_date};
 
-use crate::{NewDocument, Store, StoreError};
+use crate::{DocumentStore, NewDocument, Store, StoreError, StoredDocument};
 
 /// Casework over a store: creating cases and executing commands as one transaction each.
 ///
@@ -22,6 +22,7 @@ pub struct Casework {
     store: Arc<dyn Store>,
     world: Arc<RwLock<Arc<World>>>,
     cache: Option<Arc<Mutex<HashMap<i64, CaseState>>>>,
+    documents: Option<DocumentStore>,
 }
 
 /// Most cases cached before the cache is emptied.
@@ -30,7 +31,58 @@ const MAX_CACHED: usize = 50_000;
 impl Casework {
     /// A service over `store` with the given world (definitions, calendars, directory).
     pub fn new(store: Arc<dyn Store>, world: World) -> Casework {
-        Casework { store, world: Arc::new(RwLock::new(Arc::new(world))), cache: Some(Arc::default()) }
+        Casework { store, world: Arc::new(RwLock::new(Arc::new(world))), cache: Some(Arc::default()), documents: None }
+    }
+
+    /// The same service keeping document bytes in `documents` (a folder or S3) rather than in the
+    /// database. Every document attached through it first passes the store's upload checks
+    /// ([`crate::UploadPolicy`]: type, size, zip bomb, malware scan when configured), then its bytes
+    /// are written to object storage, and only then are the case's rows committed; a refusal
+    /// leaves the case unchanged. Without it, bytes go into the database unchecked and not scanned.
+    pub fn with_documents(mut self, documents: DocumentStore) -> Casework {
+        self.documents = Some(documents);
+        self
+    }
+
+    /// The document store, when one is configured.
+    pub fn documents(&self) -> Option<&DocumentStore> {
+        self.documents.as_ref()
+    }
+
+    /// The bytes of a document, from the database (documents stored there) or else the document
+    /// store; `None` when neither holds it.
+    pub async fn document_bytes(&self, sha256: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        if let Some(bytes) = self.store.document_bytes(sha256).await? {
+            return Ok(Some(bytes));
+        }
+        match &self.documents {
+            Some(documents) => Ok(documents.get(sha256).await?),
+            None => Ok(None),
+        }
+    }
+
+    /// Checks and uploads each document to the document store (when configured), returning what
+    /// the writer records. Runs before any SQL row is written: an object without rows is harmless.
+    async fn upload(&self, files: Vec<NewDocument>) -> Result<Vec<StoredDocument>, StoreError> {
+        let Some(documents) = &self.documents else {
+            return Ok(files.into_iter().map(StoredDocument::from).collect());
+        };
+        let mut checked = Vec::with_capacity(files.len());
+        for file in &files {
+            checked.push(documents.policy().check(&file.bytes).await.map_err(crate::DocumentError::from)?);
+        }
+        let mut stored = Vec::with_capacity(files.len());
+        for (file, checked) in files.into_iter().zip(checked) {
+            documents.put(&file.sha256, &file.bytes).await?;
+            stored.push(StoredDocument {
+                size: file.bytes.len() as u64,
+                sha256: file.sha256,
+                bytes: None,
+                text: file.text,
+                scan: checked.scan,
+            });
+        }
+        Ok(stored)
     }
 
     /// The same service reading every case from the store before each command (no cache).
@@ -121,12 +173,15 @@ impl Casework {
             }
             Ok(outcome)
         });
-        let outcome = self.store.create_case(&case_type, year, open, documents).await?;
+        let documents = self.upload(documents).await?;
+        let outcome = self.store.create_case_recorded(&case_type, year, open, documents).await?;
         self.remember(&outcome.state);
         Ok(outcome)
     }
 
     /// Attaches one document to a case (one transaction: the event, the bytes, the search text).
+    /// With a document store, the upload is checked and its bytes written there first; a refused
+    /// upload fails with [`StoreError::Document`] and the case is unchanged.
     pub async fn attach(
         &self,
         case_id: i64,
@@ -137,7 +192,8 @@ impl Casework {
     ) -> Result<Outcome, StoreError> {
         let state = self.load(case_id).await?;
         let outcome = engine::execute(&state, &Command::AttachDocument { document }, actor, &self.world(), now)?;
-        self.store.save(state.version, outcome.clone(), vec![file]).await?;
+        let files = self.upload(vec![file]).await?;
+        self.store.save_recorded(state.version, outcome.clone(), files).await?;
         self.remember(&outcome.state);
         Ok(outcome)
     }

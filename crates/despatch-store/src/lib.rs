@@ -15,7 +15,10 @@
 
 pub mod accounts;
 mod casework;
+mod clamd;
+pub mod documents;
 mod sql;
+pub mod upload;
 
 use std::sync::Arc;
 
@@ -30,7 +33,9 @@ use serde::Serialize;
 
 pub use accounts::{Account, Accounts, SessionRecord, TeamCounts, Workload};
 pub use casework::Casework;
+pub use documents::{DocumentError, DocumentStore, S3Settings};
 pub use sql::SqlStore;
+pub use upload::{Checked, ScanStatus, UploadError, UploadPolicy};
 
 /// Which database a store runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -76,6 +81,10 @@ pub enum StoreError {
     /// A database error.
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
+    /// A document was refused by the upload checks, or its bytes could not be stored or read;
+    /// nothing of the command was stored.
+    #[error(transparent)]
+    Document(#[from] DocumentError),
 }
 
 /// A case-opening function run inside the creating transaction, given the new case's id and
@@ -93,6 +102,35 @@ pub struct NewDocument {
     pub bytes: Vec<u8>,
     /// Text read from it, for search.
     pub text: String,
+}
+
+/// A document as the writer records it: its text for search, its scan result, and its bytes when
+/// they are kept in the database (`None` when they are in the [`DocumentStore`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredDocument {
+    /// SHA-256 of the bytes, hex.
+    pub sha256: String,
+    /// Size of the bytes.
+    pub size: u64,
+    /// The bytes, when kept in the database; `None` when already written to object storage.
+    pub bytes: Option<Vec<u8>>,
+    /// Text read from it, for search.
+    pub text: String,
+    /// What the malware scan found.
+    pub scan: ScanStatus,
+}
+
+impl From<NewDocument> for StoredDocument {
+    /// Bytes kept in the database, not scanned.
+    fn from(document: NewDocument) -> Self {
+        StoredDocument {
+            size: document.bytes.len() as u64,
+            sha256: document.sha256,
+            bytes: Some(document.bytes),
+            text: document.text,
+            scan: ScanStatus::NotScanned,
+        }
+    }
 }
 
 /// A search request. All filters are optional; text matches case details, correspondents,
@@ -192,31 +230,58 @@ pub trait Store: Accounts + Workload + Send + Sync {
     fn backend(&self) -> Backend;
 
     /// Creates a case: takes the next number of the global case-reference sequence, runs `open`
-    /// with the id and reference, and saves the outcome with the documents it attaches, all in
-    /// one transaction.
+    /// with the id and reference, and saves the outcome with the documents it attaches (bytes in
+    /// the database, not scanned), all in one transaction.
     async fn create_case(
         &self,
         case_type: &str,
         year: i32,
         open: OpenFn,
         documents: Vec<NewDocument>,
+    ) -> Result<Outcome, StoreError> {
+        self.create_case_recorded(case_type, year, open, documents.into_iter().map(StoredDocument::from).collect())
+            .await
+    }
+
+    /// As [`Store::create_case`], with documents whose bytes may already be in object storage.
+    async fn create_case_recorded(
+        &self,
+        case_type: &str,
+        year: i32,
+        open: OpenFn,
+        documents: Vec<StoredDocument>,
     ) -> Result<Outcome, StoreError>;
 
-    /// Saves an outcome of the engine (and the documents it attaches) for a case at
-    /// `expected_version`. Fails with
+    /// Saves an outcome of the engine (and the documents it attaches, bytes in the database, not
+    /// scanned) for a case at `expected_version`. Fails with
     /// [`CommandError::StaleVersion`] when another command saved first.
     async fn save(
         &self,
         expected_version: u64,
         outcome: Outcome,
         documents: Vec<NewDocument>,
+    ) -> Result<(), StoreError> {
+        self.save_recorded(expected_version, outcome, documents.into_iter().map(StoredDocument::from).collect()).await
+    }
+
+    /// As [`Store::save`], with documents whose bytes may already be in object storage.
+    async fn save_recorded(
+        &self,
+        expected_version: u64,
+        outcome: Outcome,
+        documents: Vec<StoredDocument>,
     ) -> Result<(), StoreError>;
 
     /// The cases holding a document with this SHA-256, as (case id, reference), oldest first.
     async fn cases_with_document(&self, sha256: &str) -> Result<Vec<(i64, String)>, StoreError>;
 
-    /// The bytes of a stored document.
+    /// The bytes of a document kept in the database (documents stored before object storage, or
+    /// by a service without a [`DocumentStore`]); `None` when unknown or held in object storage
+    /// ([`Casework::document_bytes`] reads both).
     async fn document_bytes(&self, sha256: &str) -> Result<Option<Vec<u8>>, StoreError>;
+
+    /// What the malware scan found for a stored document; `None` when no such document.
+    async fn document_scan(&self, sha256: &str) -> Result<Option<ScanStatus>, StoreError>;
 
     /// The case with this id.
     async fn case(&self, id: i64) -> Result<Option<CaseState>, StoreError>;

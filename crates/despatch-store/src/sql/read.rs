@@ -13,7 +13,8 @@ use super::write::{MAX_PER_CASE, clustered_id};
 use super::writer::Job;
 use super::{SqlStore, classify, parse_date};
 use crate::{
-    Backend, CaseSummary, NewDocument, OpenFn, Page, SearchQuery, StageVisit, Store, StoreError, StoredEventRow,
+    Backend, CaseSummary, OpenFn, Page, ScanStatus, SearchQuery, StageVisit, Store, StoreError, StoredDocument,
+    StoredEventRow,
 };
 
 const SUMMARY_COLUMNS: &str =
@@ -115,12 +116,12 @@ impl Store for SqlStore {
         self.backend
     }
 
-    async fn create_case(
+    async fn create_case_recorded(
         &self,
         case_type: &str,
         year: i32,
         open: OpenFn,
-        documents: Vec<NewDocument>,
+        documents: Vec<StoredDocument>,
     ) -> Result<Outcome, StoreError> {
         let (reply, answer) = oneshot::channel();
         let job = Job::Create { case_type: case_type.to_string(), year, open, documents, reply };
@@ -128,11 +129,11 @@ impl Store for SqlStore {
         answer.await.map_err(|_| StoreError::Closed)?
     }
 
-    async fn save(
+    async fn save_recorded(
         &self,
         expected_version: u64,
         outcome: Outcome,
-        documents: Vec<NewDocument>,
+        documents: Vec<StoredDocument>,
     ) -> Result<(), StoreError> {
         let (reply, answer) = oneshot::channel();
         let job = Job::Save { expected_version, outcome: Box::new(outcome), documents, reply };
@@ -156,7 +157,15 @@ impl Store for SqlStore {
             .bind(sha256.to_string())
             .fetch_optional(&self.pool)
             .await?;
-        Ok(row.map(|row| row.try_get("bytes")).transpose()?)
+        Ok(row.map(|row| row.try_get::<Option<Vec<u8>>, _>("bytes")).transpose()?.flatten())
+    }
+
+    async fn document_scan(&self, sha256: &str) -> Result<Option<ScanStatus>, StoreError> {
+        let row = sqlx::query("SELECT scan FROM documents WHERE sha256 = $1")
+            .bind(sha256.to_string())
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(|row| row.try_get::<String, _>("scan")).transpose()?.map(|scan| ScanStatus::parse(&scan)))
     }
 
     async fn case(&self, id: i64) -> Result<Option<CaseState>, StoreError> {

@@ -4,7 +4,7 @@
 use super::conn::WriterConnection;
 use super::date_text;
 use super::script::{Script, Value};
-use crate::{Backend, NewDocument, OpenFn, StoreError};
+use crate::{Backend, OpenFn, StoreError, StoredDocument};
 use despatch_domain::audit::{GENESIS, chain_hash};
 use despatch_domain::case::{CaseState, DocumentRef};
 use despatch_domain::engine::{CommandError, Outcome};
@@ -70,7 +70,7 @@ pub(super) fn create(
     case_type: &str,
     year: i32,
     open: OpenFn,
-    documents: &[NewDocument],
+    documents: &[StoredDocument],
 ) -> Result<(Outcome, Head), StoreError> {
     if !frame.begin.is_empty() {
         conn.exec(frame.begin)?;
@@ -107,7 +107,7 @@ pub(super) fn save(
     frame: Frame,
     expected_version: u64,
     outcome: &Outcome,
-    documents: &[NewDocument],
+    documents: &[StoredDocument],
     known: Option<Head>,
 ) -> Result<Head, StoreError> {
     let state = &outcome.state;
@@ -188,7 +188,7 @@ fn record_projections(
     backend: Backend,
     outcome: &Outcome,
     first_seq: u64,
-    documents: &[NewDocument],
+    documents: &[StoredDocument],
 ) -> Result<(), StoreError> {
     let state = &outcome.state;
     let mut reindex_case = false;
@@ -282,28 +282,32 @@ fn store_document(
     backend: Backend,
     case_id: i64,
     document: &DocumentRef,
-    file: &NewDocument,
+    file: &StoredDocument,
     at: String,
 ) {
-    let insert_bytes = match backend {
-        Backend::Sqlite => {
-            "INSERT OR IGNORE INTO documents (sha256, media_type, size, bytes, created_at) VALUES ($1, $2, $3, $4, $5)"
-        }
+    // Bytes already in object storage are not written (the column stays NULL): the statement
+    // names the column only when it has a value, so no typed NULL is bound on PostgreSQL.
+    let (columns, values) = match file.bytes {
+        Some(_) => ("sha256, media_type, size, created_at, scan, bytes", "$1, $2, $3, $4, $5, $6"),
+        None => ("sha256, media_type, size, created_at, scan", "$1, $2, $3, $4, $5"),
+    };
+    let insert = match backend {
+        Backend::Sqlite => format!("INSERT OR IGNORE INTO documents ({columns}) VALUES ({values})"),
         Backend::Postgres => {
-            "INSERT INTO documents (sha256, media_type, size, bytes, created_at) VALUES ($1, $2, $3, $4, $5) \
-             ON CONFLICT (sha256) DO NOTHING"
+            format!("INSERT INTO documents ({columns}) VALUES ({values}) ON CONFLICT (sha256) DO NOTHING")
         }
     };
-    script.push(
-        insert_bytes,
-        vec![
-            Value::Text(document.sha256.clone()),
-            Value::Text(document.media_type.clone()),
-            Value::Int(file.bytes.len() as i64),
-            Value::Bytes(file.bytes.clone()),
-            Value::Text(at.clone()),
-        ],
-    );
+    let mut params = vec![
+        Value::Text(document.sha256.clone()),
+        Value::Text(document.media_type.clone()),
+        Value::Int(i64::try_from(file.size).unwrap_or(i64::MAX)),
+        Value::Text(at.clone()),
+        Value::Text(file.scan.as_str().to_string()),
+    ];
+    if let Some(bytes) = &file.bytes {
+        params.push(Value::Bytes(bytes.clone()));
+    }
+    script.push(&insert, params);
     script.push(
         "INSERT INTO case_documents (case_id, sha256, name, tag, added_at) VALUES ($1, $2, $3, $4, $5)",
         vec![

@@ -13,7 +13,7 @@ use tokio::sync::{mpsc, oneshot};
 use super::MAX_BATCH;
 use super::conn::WriterConnection;
 use super::write::{self, Frame, Head};
-use crate::{Backend, NewDocument, OpenFn, StoreError};
+use crate::{Backend, OpenFn, StoreError, StoredDocument};
 
 /// Work for the writer.
 pub(super) enum Job {
@@ -22,14 +22,14 @@ pub(super) enum Job {
         case_type: String,
         year: i32,
         open: OpenFn,
-        documents: Vec<NewDocument>,
+        documents: Vec<StoredDocument>,
         reply: oneshot::Sender<Result<Outcome, StoreError>>,
     },
     /// Save an outcome.
     Save {
         expected_version: u64,
         outcome: Box<Outcome>,
-        documents: Vec<NewDocument>,
+        documents: Vec<StoredDocument>,
         reply: oneshot::Sender<Result<(), StoreError>>,
     },
 }
