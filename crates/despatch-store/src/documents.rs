@@ -8,7 +8,10 @@
 use std::fmt;
 use std::path::Path as FsPath;
 use std::sync::Arc;
+use std::time::Duration;
 
+use chrono::{DateTime, Utc};
+use futures_util::StreamExt;
 use object_store::aws::AmazonS3Builder;
 use object_store::local::LocalFileSystem;
 use object_store::path::Path;
@@ -16,6 +19,22 @@ use object_store::{ObjectStore, ObjectStoreExt, PutPayload};
 use sha2::{Digest, Sha256};
 
 use crate::upload::{UploadError, UploadPolicy};
+use crate::{Store, StoreError};
+
+/// An object older than this is written again by [`DocumentStore::put`], renewing its modification
+/// time, so that garbage collection never takes an object an upload in flight relies on.
+pub const REFRESH_AFTER: Duration = Duration::from_secs(60 * 60);
+/// The shortest grace period [`DocumentStore::collect_garbage`] accepts: twice [`REFRESH_AFTER`].
+pub const MIN_GRACE: Duration = Duration::from_secs(2 * 60 * 60);
+
+/// What a garbage collection found.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Collected {
+    /// Objects kept (named by a document row, or younger than the grace period).
+    pub kept: u64,
+    /// Content addresses of the objects removed.
+    pub removed: Vec<String>,
+}
 
 /// Name of the folder holding documents next to a SQLite database file.
 pub const LOCAL_FOLDER: &str = "despatch-documents";
@@ -218,7 +237,8 @@ impl DocumentStore {
     }
 
     /// Writes the bytes under their content address, unless an object is already there (then it
-    /// is a no-op: objects are immutable). Returns true when this call wrote the object.
+    /// is a no-op: objects are immutable; one older than [`REFRESH_AFTER`] is written again with
+    /// the same bytes to renew its time). Returns true when this call wrote the object.
     ///
     /// # Errors
     /// [`DocumentError::WrongHash`] when the bytes do not hash to `sha256` (nothing is written),
@@ -229,9 +249,11 @@ impl DocumentStore {
         if actual != sha256 {
             return Err(DocumentError::WrongHash { claimed: sha256.to_string(), actual });
         }
+        let renew_before = Utc::now() - REFRESH_AFTER;
         match self.objects.head(&key).await {
-            Ok(meta) if meta.size == bytes.len() as u64 => return Ok(false),
-            // A different size under a content address is a damaged object: write it again.
+            Ok(meta) if meta.size == bytes.len() as u64 && meta.last_modified > renew_before => return Ok(false),
+            // Same bytes written again to renew an old object's time (see REFRESH_AFTER), or a
+            // damaged object (wrong size) replaced.
             Ok(_) | Err(object_store::Error::NotFound { .. }) => {}
             Err(error) => return Err(error.into()),
         }
@@ -250,5 +272,48 @@ impl DocumentStore {
             Err(object_store::Error::NotFound { .. }) => Ok(None),
             Err(error) => Err(error.into()),
         }
+    }
+
+    /// Removes the objects no document row in `store` names (left by an upload whose case
+    /// transaction was refused or never committed) and last written more than `grace` before
+    /// `now`. Objects whose key is not a content address are never touched.
+    ///
+    /// # Errors
+    /// [`DocumentError::BadSetting`] for a grace period under [`MIN_GRACE`]; a failing listing,
+    /// read or delete as [`StoreError`].
+    pub async fn collect_garbage(
+        &self,
+        store: &dyn Store,
+        grace: Duration,
+        now: DateTime<Utc>,
+    ) -> Result<Collected, StoreError> {
+        if grace < MIN_GRACE {
+            let value = format!("{} s", grace.as_secs());
+            let expected = "a grace period of at least two hours";
+            return Err(DocumentError::BadSetting { name: "grace", value, expected }.into());
+        }
+        let cutoff = now - grace;
+        let root =
+            if self.prefix.is_empty() { Path::from("sha256") } else { Path::from(format!("{}/sha256", self.prefix)) };
+        let mut listing = self.objects.list(Some(&root));
+        let mut collected = Collected::default();
+        while let Some(meta) = listing.next().await {
+            let meta = meta.map_err(DocumentError::from)?;
+            let parts: Vec<_> = meta.location.parts().collect();
+            let sha256 = match parts.as_slice() {
+                [.., dir, rest] => format!("{}{}", dir.as_ref(), rest.as_ref()),
+                _ => continue,
+            };
+            if self.key(&sha256).ok().as_ref() != Some(&meta.location) {
+                continue;
+            }
+            if meta.last_modified > cutoff || store.document_scan(&sha256).await?.is_some() {
+                collected.kept += 1;
+                continue;
+            }
+            self.objects.delete(&meta.location).await.map_err(DocumentError::from)?;
+            collected.removed.push(sha256);
+        }
+        Ok(collected)
     }
 }

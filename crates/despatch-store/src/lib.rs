@@ -33,7 +33,7 @@ use serde::Serialize;
 
 pub use accounts::{Account, Accounts, SessionRecord, TeamCounts, Workload};
 pub use casework::Casework;
-pub use documents::{DocumentError, DocumentStore, S3Settings};
+pub use documents::{Collected, DocumentError, DocumentStore, S3Settings};
 pub use sql::SqlStore;
 pub use upload::{Checked, ScanStatus, UploadError, UploadPolicy};
 

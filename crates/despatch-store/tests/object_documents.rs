@@ -9,7 +9,9 @@ use chrono::{TimeZone, Utc};
 use common::{Kind, TestDb, alice, casework, letter};
 use despatch_domain::case::DocumentRef;
 use despatch_domain::command::Command;
-use despatch_store::{Casework, DocumentError, DocumentStore, NewDocument, S3Settings, ScanStatus, SearchQuery};
+use despatch_store::{
+    Casework, DocumentError, DocumentStore, NewDocument, S3Settings, ScanStatus, SearchQuery, StoreError,
+};
 use sha2::{Digest, Sha256};
 
 fn file(name: &str, bytes: &[u8], text: &str) -> (DocumentRef, NewDocument) {
@@ -101,6 +103,53 @@ fn an_unusable_location_is_refused_with_what_to_give_instead() {
     }
 }
 
+/// Sets the modification time of the object for `sha256` in a folder store to `days` ago.
+fn age(folder: &std::path::Path, sha256: &str, days: u64) {
+    let path = folder.join("sha256").join(&sha256[..2]).join(&sha256[2..]);
+    let file = std::fs::File::options().write(true).open(&path).expect("object file");
+    let then = std::time::SystemTime::now() - std::time::Duration::from_secs(days * 24 * 60 * 60);
+    file.set_modified(then).expect("set time");
+}
+
+async fn garbage_collection_removes_only_old_objects_that_no_document_names(kind: Kind) {
+    let Some(db) = TestDb::new(kind).await else { return };
+    let folder = tempfile::tempdir().expect("temporary folder");
+    let documents = DocumentStore::local(folder.path()).expect("folder store");
+    let casework = casework(despatch_store::open(&db.url).await.expect("open")).with_documents(documents.clone());
+    let (_, held, held_file) = open_with_letter(&casework, "A letter a case holds.").await;
+    let orphan = b"Bytes whose case was never committed.";
+    let orphan_sha = hex::encode(Sha256::digest(orphan));
+    documents.put(&orphan_sha, orphan).await.expect("put");
+    let young = b"Bytes of an upload in flight.";
+    let young_sha = hex::encode(Sha256::digest(young));
+    documents.put(&young_sha, young).await.expect("put");
+    age(folder.path(), &held.sha256, 3);
+    age(folder.path(), &orphan_sha, 3);
+
+    let day = std::time::Duration::from_secs(24 * 60 * 60);
+    let collected = documents.collect_garbage(casework.store().as_ref(), day, Utc::now()).await.expect("gc");
+    assert_eq!(collected.removed, vec![orphan_sha.clone()]);
+    assert_eq!(collected.kept, 2, "the held document and the young upload stay");
+    assert_eq!(documents.get(&orphan_sha).await.expect("get"), None);
+    assert_eq!(casework.document_bytes(&held.sha256).await.expect("read"), Some(held_file.bytes));
+    assert_eq!(documents.get(&young_sha).await.expect("get"), Some(young.to_vec()));
+
+    let hasty = documents.collect_garbage(casework.store().as_ref(), day / 24, Utc::now()).await;
+    assert!(matches!(hasty, Err(StoreError::Document(DocumentError::BadSetting { .. }))), "{hasty:?}");
+}
+
+#[tokio::test]
+async fn putting_content_again_renews_an_old_object_so_collection_cannot_take_it_from_an_upload() {
+    let folder = tempfile::tempdir().expect("temporary folder");
+    let documents = DocumentStore::local(folder.path()).expect("folder store");
+    let bytes = b"Dear Minister, about the level crossing.";
+    let sha = hex::encode(Sha256::digest(bytes));
+    documents.put(&sha, bytes).await.expect("put");
+    age(folder.path(), &sha, 3);
+    assert!(documents.put(&sha, bytes).await.expect("put again"), "an old object is written again");
+    assert!(!documents.put(&sha, bytes).await.expect("put a third time"), "a fresh one is not");
+}
+
 /// Creates `bucket` on the S3-compatible server at `endpoint` (`http://host:port`) with a plain
 /// `PUT /bucket`; an existing bucket is fine.
 async fn create_bucket(endpoint: &str, bucket: &str) {
@@ -144,4 +193,5 @@ on_both_backends!(
     a_letter_attached_with_a_folder_store_is_an_object_in_the_folder_and_not_a_database_blob,
     a_document_stored_in_the_database_before_object_storage_is_still_read,
     a_letter_attached_with_an_s3_store_is_an_object_in_the_bucket,
+    garbage_collection_removes_only_old_objects_that_no_document_names,
 );
