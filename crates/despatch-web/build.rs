@@ -11,7 +11,10 @@ fn modified(path: &Path) -> Option<SystemTime> {
 }
 
 fn main() {
-    let frontend = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../frontend");
+    // Read at run time: `env!` would bake in the folder the build script was first compiled in,
+    // and a cached build script would then look for another checkout's files.
+    let manifest_dir = std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| ".".to_string());
+    let frontend = Path::new(&manifest_dir).join("../../frontend");
     let inputs = ["build.sh", "package.json", "package-lock.json", "src/app.scss"].map(|name| frontend.join(name));
     for input in &inputs {
         println!("cargo:rerun-if-changed={}", input.display());

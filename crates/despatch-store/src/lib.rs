@@ -316,6 +316,10 @@ pub trait Store: Accounts + Workload + Send + Sync {
     /// Stores a bank-holiday feed (GOV.UK JSON), replacing the previous one.
     async fn save_bank_holidays(&self, feed: &str) -> Result<(), StoreError>;
 
+    /// Copies SQLite's write-ahead log into the database file and empties it, so that the file
+    /// alone is a complete copy (call it when a command finishes). No-op on PostgreSQL.
+    async fn checkpoint(&self) -> Result<(), StoreError>;
+
     /// Number of cases (open, total).
     async fn count_cases(&self) -> Result<(u64, u64), StoreError>;
 }

@@ -55,3 +55,22 @@ fn the_example_organisation_loads_and_a_file_naming_an_unknown_team_changes_noth
     let again = despatch(&["admin", "load-organisation", example, "--db", &db]);
     assert!(again.status.success(), "the earlier organisation is still loadable");
 }
+
+#[test]
+fn a_holiday_file_that_would_drop_christmas_is_refused_unless_asked() {
+    let dir = tempfile::tempdir().expect("folder");
+    let db = dir.path().join("h.db").display().to_string();
+    let feed = dir.path().join("extra.json");
+    std::fs::write(
+        &feed,
+        r#"{"england-and-wales": {"division": "england-and-wales", "events": [
+            {"title": "Extra day", "date": "2026-12-01", "notes": "", "bunting": false}]}}"#,
+    )
+    .expect("write");
+    let refused = despatch(&["admin", "load-holidays", &feed.display().to_string(), "--db", &db]);
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert!(!refused.status.success());
+    assert!(err.contains("Christmas Day on 2026-12-25 is not in"), "{err}");
+    let forced = despatch(&["admin", "load-holidays", &feed.display().to_string(), "--db", &db, "--replace-years"]);
+    assert!(forced.status.success(), "{}", String::from_utf8_lossy(&forced.stderr));
+}

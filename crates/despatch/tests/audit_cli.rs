@@ -38,6 +38,22 @@ fn audit_verify_passes_on_untouched_events_and_fails_on_an_edited_one() {
     assert_eq!(broken.status.code(), Some(1), "{}", text(&broken));
     let report = text(&broken);
     assert!(report.contains("case 3 event 4") && report.contains("edited"), "{report}");
+
+    let conn = rusqlite::Connection::open(&db).expect("open");
+    conn.execute_batch("DELETE FROM cases WHERE id = 2;").expect("delete a whole case");
+    drop(conn);
+    let deleted = text(&despatch(&["audit", "verify", "--db", &db], &[]));
+    assert!(deleted.contains("case 2: the case is missing: it was deleted"), "{deleted}");
+}
+
+#[test]
+fn audit_verify_refuses_a_database_that_does_not_exist_rather_than_creating_it() {
+    let dir = tempfile::tempdir().expect("folder");
+    let typo = dir.path().join("typo.db");
+    let refused = despatch(&["audit", "verify", "--db", &typo.display().to_string()], &[]);
+    assert!(!refused.status.success());
+    assert!(text(&refused).contains("there is no database file at"), "{}", text(&refused));
+    assert!(!typo.exists(), "no database was created");
 }
 
 #[test]

@@ -176,7 +176,7 @@ fn an_incoming_letter_is_registered_at_data_input_with_its_original_and_its_corr
     let reference = summary["files"][0]["case"].as_str().expect("a case reference");
     let case = db.case(reference);
     assert_eq!(case.stage.as_ref().map(|s| s.stage.as_str()), Some("DATA_INPUT"));
-    assert_eq!(case.received, dated, "a recent letter's own date is the date received");
+    assert_eq!(case.received, today(), "a letter is received the day it is registered");
     assert_eq!(case.data.get("DateOfCorrespondence").map(String::as_str), Some(&*dated.to_string()));
     assert_eq!(case.documents.len(), 1);
     let original = &case.documents[0];
@@ -192,6 +192,35 @@ fn an_incoming_letter_is_registered_at_data_input_with_its_original_and_its_corr
     let mp = mp_case.primary_correspondent().expect("the MP is the correspondent");
     assert_eq!((mp.name.as_str(), mp.kind), ("Wes Streeting", CorrespondentKind::Mp));
     assert!(mp.external_key.is_some(), "the applied register match keeps the Parliament member id");
+}
+
+#[test]
+fn a_batch_registered_late_takes_the_received_date_given_and_refuses_a_future_one() {
+    let db = Db::new();
+    let received = today() - Duration::days(1);
+    let letter = db.write("ellison.txt", incoming_letter(today() - Duration::days(5)));
+    let output = Command::new(env!("CARGO_BIN_EXE_despatch"))
+        .args(["ingest", "--format", "json", "--received", &received.to_string(), "--db", &db.url])
+        .arg(&letter)
+        .output()
+        .expect("run ingest");
+    let summary: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json summary");
+    let case = db.case(summary["files"][0]["case"].as_str().expect("a case reference"));
+    assert_eq!(case.received, received);
+
+    let later = db.write("later.txt", incoming_letter(today() - Duration::days(5)).replace("Ellison", "Ellerby"));
+    let tomorrow = (today() + Duration::days(1)).to_string();
+    let refused = Command::new(env!("CARGO_BIN_EXE_despatch"))
+        .args(["ingest", "--received", &tomorrow, "--db", &db.url])
+        .arg(&later)
+        .output()
+        .expect("run ingest");
+    assert!(!refused.status.success());
+    assert!(
+        String::from_utf8_lossy(&refused.stdout).contains("in the future"),
+        "{}",
+        String::from_utf8_lossy(&refused.stdout)
+    );
 }
 
 #[test]

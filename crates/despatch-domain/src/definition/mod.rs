@@ -85,11 +85,11 @@ impl Definitions {
             match parse(&file, &text) {
                 Ok(definition) => {
                     let versions = definitions.by_code.entry(definition.code.clone()).or_default();
-                    if let Some(earlier) = versions.get(&definition.version) {
-                        if let Some(message) = replacement_problem(earlier, &definition) {
-                            errors.push(DefinitionError { file: file.clone(), line: None, message });
-                            continue;
-                        }
+                    if let Some(earlier) = versions.get(&definition.version)
+                        && let Some(message) = replacement_problem(earlier, &definition)
+                    {
+                        errors.push(DefinitionError { file: file.clone(), line: None, message });
+                        continue;
                     }
                     versions.insert(definition.version, Arc::new(definition));
                 }

@@ -31,6 +31,11 @@ pub(super) trait WriterConnection: Send {
     fn maintain(&mut self) -> Result<(), StoreError> {
         Ok(())
     }
+    /// Makes the database file complete on its own (SQLite: indexes pending search rows and
+    /// truncates the write-ahead log into the file).
+    fn checkpoint(&mut self) -> Result<(), StoreError> {
+        Ok(())
+    }
 }
 
 const NEXT_NUMBER: &str = "UPDATE sequences SET value = value + 1 WHERE name = 'case_reference' RETURNING value";
@@ -124,6 +129,11 @@ impl WriterConnection for Sqlite {
 
     fn next_number(&mut self) -> Result<i64, StoreError> {
         self.connection.query_row(NEXT_NUMBER, [], |row| row.get(0)).map_err(write_error)
+    }
+
+    fn checkpoint(&mut self) -> Result<(), StoreError> {
+        self.index_pending()?;
+        self.connection.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);").map_err(write_error)
     }
 
     fn maintain(&mut self) -> Result<(), StoreError> {

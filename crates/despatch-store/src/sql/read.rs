@@ -320,8 +320,25 @@ impl Store for SqlStore {
         let heads = sqlx::query("SELECT id, last_event_hash FROM cases ORDER BY id").fetch_all(&self.pool).await?;
         let mut breaks = Vec::new();
         let mut checked = 0;
+        // Case ids come from one sequence whose numbers are only taken by committed cases, so
+        // every id up to the sequence's value must be there: a gap is a deleted case.
+        let issued: i64 = sqlx::query("SELECT value FROM sequences WHERE name = 'case_reference'")
+            .fetch_optional(&self.pool)
+            .await?
+            .map(|row| row.try_get("value"))
+            .transpose()?
+            .unwrap_or(0);
+        let mut expected_id = 1;
         for head in &heads {
             let case_id: i64 = head.try_get("id")?;
+            for missing in expected_id..case_id {
+                breaks.push(ChainBreak {
+                    case_id: missing,
+                    sequence: 0,
+                    problem: "the case is missing: it was deleted".to_string(),
+                });
+            }
+            expected_id = case_id + 1;
             let last: String = head.try_get("last_event_hash")?;
             let rows = self
                 .case_rows(
@@ -352,6 +369,13 @@ impl Store for SqlStore {
             }
             breaks.extend(verify(&events, Some(&last)));
         }
+        for missing in expected_id..=issued {
+            breaks.push(ChainBreak {
+                case_id: missing,
+                sequence: 0,
+                problem: "the case is missing: it was deleted".to_string(),
+            });
+        }
         Ok((checked, breaks))
     }
 
@@ -378,6 +402,12 @@ impl Store for SqlStore {
         .execute(&self.pool)
         .await?;
         Ok(())
+    }
+
+    async fn checkpoint(&self) -> Result<(), StoreError> {
+        let (reply, answer) = oneshot::channel();
+        self.writer.send(Job::Checkpoint { reply }).await.map_err(|_| StoreError::Closed)?;
+        answer.await.map_err(|_| StoreError::Closed)?
     }
 
     async fn count_cases(&self) -> Result<(u64, u64), StoreError> {

@@ -25,6 +25,8 @@ pub(super) enum Job {
         documents: Vec<StoredDocument>,
         reply: oneshot::Sender<Result<Outcome, StoreError>>,
     },
+    /// Checkpoint the write-ahead log; runs alone, outside any batch.
+    Checkpoint { reply: CheckpointReply },
     /// Save an outcome.
     Save {
         expected_version: u64,
@@ -33,6 +35,9 @@ pub(super) enum Job {
         reply: oneshot::Sender<Result<(), StoreError>>,
     },
 }
+
+/// Asks the writer to checkpoint the write-ahead log (SQLite), between batches.
+pub(super) type CheckpointReply = oneshot::Sender<Result<(), StoreError>>;
 
 /// Opens a fresh writer connection after a failure.
 pub(super) type Reconnect = Box<dyn Fn() -> Result<Box<dyn WriterConnection>, StoreError> + Send>;
@@ -53,6 +58,7 @@ const IN_BATCH: Frame = Frame { begin: "", end: "RELEASE SAVEPOINT job" };
 enum Done {
     Created(oneshot::Sender<Result<Outcome, StoreError>>, Box<Result<Outcome, StoreError>>, Option<(i64, Head)>),
     Saved(oneshot::Sender<Result<(), StoreError>>, Result<(), StoreError>, Option<(i64, Head)>),
+    Checkpointed(CheckpointReply, Result<(), StoreError>),
 }
 
 impl Done {
@@ -60,19 +66,21 @@ impl Done {
         match job {
             Job::Create { reply, .. } => Done::Created(reply, Box::new(Err(StoreError::Closed)), None),
             Job::Save { reply, .. } => Done::Saved(reply, Err(StoreError::Closed), None),
+            Job::Checkpoint { reply } => Done::Checkpointed(reply, Err(StoreError::Closed)),
         }
     }
 
     fn is_ok(&self) -> bool {
         match self {
             Done::Created(_, result, _) => result.is_ok(),
-            Done::Saved(_, result, _) => result.is_ok(),
+            Done::Saved(_, result, _) | Done::Checkpointed(_, result) => result.is_ok(),
         }
     }
 
     fn head(&self) -> Option<&(i64, Head)> {
         match self {
             Done::Created(_, _, head) | Done::Saved(_, _, head) => head.as_ref(),
+            Done::Checkpointed(..) => None,
         }
     }
 
@@ -80,14 +88,14 @@ impl Done {
         let error = || StoreError::Write(message.to_string());
         match self {
             Done::Created(reply, _, _) => drop(reply.send(Err(error()))),
-            Done::Saved(reply, _, _) => drop(reply.send(Err(error()))),
+            Done::Saved(reply, _, _) | Done::Checkpointed(reply, _) => drop(reply.send(Err(error()))),
         }
     }
 
     fn send(self) {
         match self {
             Done::Created(reply, result, _) => drop(reply.send(*result)),
-            Done::Saved(reply, result, _) => drop(reply.send(result)),
+            Done::Saved(reply, result, _) | Done::Checkpointed(reply, result) => drop(reply.send(result)),
         }
     }
 }
@@ -102,9 +110,22 @@ pub(super) fn run(
     let mut connection = Some(connection);
     let mut heads = Heads::new();
     while let Some(first) = jobs.blocking_recv() {
+        if let Job::Checkpoint { reply } = first {
+            let result = match connection.as_mut() {
+                Some(conn) => conn.checkpoint(),
+                None => Err(StoreError::Write("the database is unreachable".to_string())),
+            };
+            let _ = reply.send(result);
+            continue;
+        }
         let mut batch = vec![first];
+        let mut checkpoint = None;
         while batch.len() < MAX_BATCH {
             match jobs.try_recv() {
+                Ok(Job::Checkpoint { reply }) => {
+                    checkpoint = Some(reply);
+                    break;
+                }
                 Ok(job) => batch.push(job),
                 Err(_) => break,
             }
@@ -125,6 +146,13 @@ pub(super) fn run(
             connection = None;
         } else if let Err(error) = conn.maintain() {
             tracing::warn!(%error, "search housekeeping failed; it will be tried again");
+        }
+        if let Some(reply) = checkpoint {
+            let result = match connection.as_mut() {
+                Some(conn) => conn.checkpoint(),
+                None => Err(StoreError::Write("the database is unreachable".to_string())),
+            };
+            let _ = reply.send(result);
         }
     }
 }
@@ -209,6 +237,10 @@ fn remember(done: &[Done], heads: &mut Heads) {
 
 fn apply(conn: &mut dyn WriterConnection, backend: Backend, frame: Frame, job: Job, heads: &mut Heads) -> Done {
     match job {
+        // Never batched: the writer runs a checkpoint between batches.
+        Job::Checkpoint { reply } => {
+            Done::Checkpointed(reply, Err(StoreError::Write("a checkpoint cannot run inside a batch".into())))
+        }
         Job::Create { case_type, year, open, documents, reply } => {
             match write::create(conn, backend, frame, &case_type, year, open, &documents) {
                 Ok((outcome, head)) => {

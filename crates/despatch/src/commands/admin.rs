@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
+use chrono::Datelike;
 use clap::Subcommand;
 use despatch_domain::calendar::{BankHolidays, Region};
 
@@ -36,21 +37,38 @@ enum Action {
         /// Database URL or SQLite file.
         #[arg(long, env = "DATABASE_URL", default_value = db::DEFAULT_DB)]
         db: String,
+        /// Accept a file that leaves out holidays the built-in list has in the years it covers
+        /// (they stop being holidays); without it such a file is refused.
+        #[arg(long)]
+        replace_years: bool,
     },
 }
 
 /// Runs `despatch admin`.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let (file, url) = match args.action {
-        Action::LoadHolidays { file, db } => (file, db),
+    let (file, url, replace_years) = match args.action {
+        Action::LoadHolidays { file, db, replace_years } => (file, db, replace_years),
         Action::LoadOrganisation { file, db } => return load_organisation(&file, &db),
     };
     let text = std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
     let loaded = BankHolidays::from_govuk_json(&text)
         .with_context(|| format!("{} is not a usable bank-holiday feed", file.display()))?;
+    let dropped = dropped_holidays(BankHolidays::embedded(), &loaded);
+    if !dropped.is_empty() && !replace_years {
+        for (region, date, title) in &dropped {
+            eprintln!("{}: {title} on {date} is not in {}", region.name(), file.display());
+        }
+        anyhow::bail!(
+            "{} would remove {} built-in bank holiday(s) in the years it covers; give a complete list for those \
+             years, or --replace-years if they really are not holidays",
+            file.display(),
+            dropped.len()
+        );
+    }
     db::runtime()?.block_on(async {
         let store = db::open(&url).await?;
         store.save_bank_holidays(&text).await?;
+        db::finish(store.as_ref()).await?;
         let in_force = db::holidays(store.as_ref()).await?;
         for region in Region::ALL {
             if let Some((first, last)) = loaded.coverage(region) {
@@ -63,6 +81,21 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
         Ok(ExitCode::SUCCESS)
     })
+}
+
+/// Built-in holidays that `loaded` would drop: those of a year and region the file covers that the
+/// file does not list.
+fn dropped_holidays(built_in: &BankHolidays, loaded: &BankHolidays) -> Vec<(Region, chrono::NaiveDate, String)> {
+    let mut dropped = Vec::new();
+    for region in Region::ALL {
+        let years: std::collections::BTreeSet<i32> = loaded.holidays(region).map(|(date, _)| date.year()).collect();
+        for (date, title) in built_in.holidays(region) {
+            if years.contains(&date.year()) && loaded.get(region, date).is_none() {
+                dropped.push((region, date, title.to_string()));
+            }
+        }
+    }
+    dropped
 }
 
 fn load_organisation(file: &std::path::Path, url: &str) -> anyhow::Result<ExitCode> {
@@ -80,6 +113,7 @@ fn load_organisation(file: &std::path::Path, url: &str) -> anyhow::Result<ExitCo
     db::runtime()?.block_on(async {
         let store = db::open(url).await?;
         store.save_directory(&directory).await?;
+        db::finish(store.as_ref()).await?;
         println!(
             "organisation loaded: {} teams, {} topics, {} topic links, {} users",
             directory.teams.len(),

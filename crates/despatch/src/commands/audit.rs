@@ -27,14 +27,18 @@ enum Action {
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let Action::Verify { db: url } = args.action;
     db::runtime()?.block_on(async {
-        let store = db::open(&url).await?;
+        let store = db::open_existing(&url).await?;
         let (checked, breaks) = store.verify_audit().await?;
+        db::finish(store.as_ref()).await?;
         if breaks.is_empty() {
             println!("audit trail intact: {checked} events checked");
             return Ok(ExitCode::SUCCESS);
         }
         for b in &breaks {
-            println!("case {} event {}: {}", b.case_id, b.sequence, b.problem);
+            match b.sequence {
+                0 => println!("case {}: {}", b.case_id, b.problem),
+                sequence => println!("case {} event {sequence}: {}", b.case_id, b.problem),
+            }
         }
         println!("audit trail BROKEN: {} problem(s) in {checked} events", breaks.len());
         Ok(ExitCode::FAILURE)

@@ -1,4 +1,4 @@
-//! `despatch bench lifecycle`: the MIN lifecycle workload of shared/bench/README.md through the
+//! `despatch bench lifecycle`: the MIN lifecycle workload of docs/PERFORMANCE.md through the
 //! real engine and store — deadlines, stage history, hash-chained events and search kept
 //! current — printing one JSON line.
 //!
@@ -34,7 +34,7 @@ pub struct Args {
 
 #[derive(Debug, Subcommand)]
 enum Workload {
-    /// The MIN lifecycle (shared/bench/README.md).
+    /// The MIN lifecycle (docs/PERFORMANCE.md).
     Lifecycle {
         /// Number of cases.
         #[arg(long, default_value_t = 1000)]
@@ -208,6 +208,12 @@ fn ack(enabled: bool, id: i64, version: u64) {
 
 async fn lifecycle(url: &str, cases: u64, clients: u64, acks: bool, no_cache: bool) -> anyhow::Result<ExitCode> {
     let store = db::open(url).await?;
+    let (_, existing) = store.count_cases().await?;
+    if existing > 0 || !store.directory().await?.teams.is_empty() {
+        bail!(
+            "{url} already holds an organisation or cases; the benchmark replaces the organisation, so give it a new database"
+        );
+    }
     store.save_directory(&bench_directory()).await?;
     let mut casework = db::casework(Arc::clone(&store)).await?;
     if no_cache {
@@ -253,6 +259,7 @@ async fn lifecycle(url: &str, cases: u64, clients: u64, acks: bool, no_cache: bo
         "peak_rss_mib": peak_rss_mib(),
     });
     println!("{line}");
+    db::finish(store.as_ref()).await?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -17,6 +17,20 @@ pub async fn open(url: &str) -> anyhow::Result<Arc<dyn Store>> {
     despatch_store::open(url).await.with_context(|| format!("opening the database {url}"))
 }
 
+/// Opens a database that must already exist: a SQLite file named by a path that is missing is an
+/// error here rather than a new, empty database (for commands that only read, such as audits).
+pub async fn open_existing(url: &str) -> anyhow::Result<Arc<dyn Store>> {
+    let is_postgres = url.starts_with("postgres://") || url.starts_with("postgresql://");
+    if !is_postgres {
+        let path = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url);
+        let path = path.split('?').next().unwrap_or(path);
+        if !std::path::Path::new(path).is_file() {
+            anyhow::bail!("there is no database file at {path}");
+        }
+    }
+    open(url).await
+}
+
 /// The bank holidays in force: the feed an administrator stored, else the embedded one.
 pub async fn holidays(store: &dyn Store) -> anyhow::Result<BankHolidays> {
     Ok(match store.bank_holidays().await? {
@@ -49,6 +63,12 @@ pub async fn casework(store: Arc<dyn Store>) -> anyhow::Result<Casework> {
     let directory = store.directory().await?;
     let world = World::new(definitions, &holidays(store.as_ref()).await?, directory)?;
     Ok(Casework::new(store, world))
+}
+
+/// Ends a command's use of the store: SQLite's write-ahead log is folded into the database file,
+/// so that the file alone is a complete copy.
+pub async fn finish(store: &dyn Store) -> anyhow::Result<()> {
+    store.checkpoint().await.context("folding the write-ahead log into the database file")
 }
 
 /// A Tokio runtime for a command.

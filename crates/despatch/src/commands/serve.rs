@@ -2,6 +2,9 @@
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::Context;
 
 use despatch_store::Store;
 use despatch_web::{AppState, Config, auth};
@@ -45,12 +48,17 @@ pub async fn first_administrator(store: &dyn Store) -> anyhow::Result<()> {
 /// Runs `despatch serve`.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     db::runtime()?.block_on(async {
+        // Listen first, so nothing is created or announced when the address is taken.
+        let listener = tokio::net::TcpListener::bind(args.addr)
+            .await
+            .with_context(|| format!("cannot listen on {}: is another server using it?", args.addr))?;
         let store = db::open(&args.db).await?;
         first_administrator(store.as_ref()).await?;
-        let casework = db::casework(store).await?;
+        let casework = db::casework(Arc::clone(&store)).await?;
         let config = Config { secure_cookies: args.secure_cookies, ..Config::default() };
         println!("Despatch is running at http://{} (database {}); stop it with Ctrl-C", args.addr, args.db);
-        despatch_web::serve(AppState::new(casework, config), args.addr).await?;
+        despatch_web::serve_on(AppState::new(casework, config), listener).await?;
+        db::finish(store.as_ref()).await?;
         Ok(ExitCode::SUCCESS)
     })
 }
