@@ -74,3 +74,17 @@ fn a_holiday_file_that_would_drop_christmas_is_refused_unless_asked() {
     let forced = despatch(&["admin", "load-holidays", &feed.display().to_string(), "--db", &db, "--replace-years"]);
     assert!(forced.status.success(), "{}", String::from_utf8_lossy(&forced.stderr));
 }
+
+#[test]
+fn after_a_command_the_database_file_alone_is_a_complete_copy() {
+    let dir = tempfile::tempdir().expect("folder");
+    let db = dir.path().join("org.db");
+    let example = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/organisation.toml");
+    let loaded = despatch(&["admin", "load-organisation", example, "--db", &db.display().to_string()]);
+    assert!(loaded.status.success(), "{}", String::from_utf8_lossy(&loaded.stderr));
+    let copy = dir.path().join("copy.db");
+    std::fs::copy(&db, &copy).expect("copy the file alone, as a backup by cp would");
+    let conn = rusqlite::Connection::open(&copy).expect("open the copy");
+    let teams: i64 = conn.query_row("SELECT COUNT(*) FROM teams", [], |row| row.get(0)).expect("read the copy");
+    assert_eq!(teams, 7, "the copy holds the organisation just loaded");
+}
