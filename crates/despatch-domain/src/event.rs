@@ -210,11 +210,33 @@ pub enum EventKind {
 
 impl EventKind {
     /// The event type name as stored (`STAGE_COMPLETED`).
-    pub fn type_name(&self) -> String {
-        serde_json::to_value(self)
-            .ok()
-            .and_then(|value| value.get("type").and_then(|t| t.as_str()).map(str::to_string))
-            .unwrap_or_default()
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            EventKind::CaseCreated { .. } => "CASE_CREATED",
+            EventKind::StageStarted { .. } => "STAGE_STARTED",
+            EventKind::StageCompleted { .. } => "STAGE_COMPLETED",
+            EventKind::StageAllocatedToUser { .. } => "STAGE_ALLOCATED_TO_USER",
+            EventKind::StageUnallocatedFromUser { .. } => "STAGE_UNALLOCATED_FROM_USER",
+            EventKind::StageAllocatedToTeam { .. } => "STAGE_ALLOCATED_TO_TEAM",
+            EventKind::CaseDataUpdated { .. } => "CASE_DATA_UPDATED",
+            EventKind::TeamRoleChanged { .. } => "TEAM_ROLE_CHANGED",
+            EventKind::DeadlineChanged { .. } => "DEADLINE_CHANGED",
+            EventKind::NoteAdded { .. } => "NOTE_ADDED",
+            EventKind::CorrespondentAdded { .. } => "CORRESPONDENT_ADDED",
+            EventKind::CorrespondentUpdated { .. } => "CORRESPONDENT_UPDATED",
+            EventKind::CorrespondentRemoved { .. } => "CORRESPONDENT_REMOVED",
+            EventKind::PrimaryCorrespondentChanged { .. } => "PRIMARY_CORRESPONDENT_CHANGED",
+            EventKind::TopicAdded { .. } => "TOPIC_ADDED",
+            EventKind::TopicRemoved { .. } => "TOPIC_REMOVED",
+            EventKind::PrimaryTopicChanged { .. } => "PRIMARY_TOPIC_CHANGED",
+            EventKind::ExtensionApplied { .. } => "EXTENSION_APPLIED",
+            EventKind::ClockStopped { .. } => "CLOCK_STOPPED",
+            EventKind::ClockResumed { .. } => "CLOCK_RESUMED",
+            EventKind::HoldingReplyRecorded { .. } => "HOLDING_REPLY_RECORDED",
+            EventKind::CaseClosed { .. } => "CASE_CLOSED",
+            EventKind::DocumentAdded { .. } => "DOCUMENT_ADDED",
+            EventKind::DefinitionMigrated { .. } => "DEFINITION_MIGRATED",
+        }
     }
 
     /// Whether the case's own search text (reference, correspondents, topics) changes, so the
@@ -229,5 +251,23 @@ impl EventKind {
                 | EventKind::TopicAdded { .. }
                 | EventKind::TopicRemoved { .. }
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_type_name_is_the_tag_the_event_is_stored_with() {
+        let kinds = [
+            EventKind::TopicAdded { topic: "T".into() },
+            EventKind::StageUnallocatedFromUser { stage: "S".into(), before: "u".into() },
+            EventKind::CaseClosed { despatched_on: None, working_days_late: None },
+        ];
+        for kind in kinds {
+            let stored = serde_json::to_value(&kind).expect("serialises");
+            assert_eq!(stored["type"], kind.type_name());
+        }
     }
 }

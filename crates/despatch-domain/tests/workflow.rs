@@ -121,7 +121,7 @@ fn names(fields: &[&str]) -> BTreeSet<String> {
 }
 
 fn kinds(events: &[Event]) -> Vec<String> {
-    events.iter().map(|event| event.kind.type_name()).collect()
+    events.iter().map(|event| event.kind.type_name().to_string()).collect()
 }
 
 fn deadline_change(events: &[Event]) -> Option<(Option<String>, Option<String>, String)> {

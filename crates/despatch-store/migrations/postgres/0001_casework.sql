@@ -39,15 +39,14 @@ CREATE TABLE stage_visits (
     completed_by TEXT
 );
 
+-- Each event's hash covers the hash of the event before it (audit.rs), so that previous hash is
+-- not stored again; the time and actor are inside the body.
 CREATE TABLE case_events (
     id BIGINT PRIMARY KEY,
     case_id BIGINT NOT NULL,
     seq BIGINT NOT NULL,
-    at TEXT NOT NULL,
-    actor TEXT NOT NULL,
     event_type TEXT NOT NULL,
     body TEXT NOT NULL,
-    prev_hash TEXT NOT NULL,
     hash TEXT NOT NULL
 );
 CREATE FUNCTION case_events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$

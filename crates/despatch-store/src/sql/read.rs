@@ -1,7 +1,7 @@
 //! Reads: cases, search, workstacks, stage history, events and audit verification.
 
 use async_trait::async_trait;
-use despatch_domain::audit::{ChainBreak, StoredEvent, verify};
+use despatch_domain::audit::{ChainBreak, GENESIS, StoredEvent, verify};
 use despatch_domain::case::CaseState;
 use despatch_domain::directory::Directory;
 use despatch_domain::engine::Outcome;
@@ -136,7 +136,8 @@ impl Store for SqlStore {
         documents: Vec<StoredDocument>,
     ) -> Result<(), StoreError> {
         let (reply, answer) = oneshot::channel();
-        let job = Job::Save { expected_version, outcome: Box::new(outcome), documents, reply };
+        let encoded = super::write::Encoded::of(&outcome)?;
+        let job = Job::Save { expected_version, outcome: Box::new(outcome), encoded, documents, reply };
         self.writer.send(job).await.map_err(|_| StoreError::Closed)?;
         answer.await.map_err(|_| StoreError::Closed)?
     }
@@ -341,23 +342,21 @@ impl Store for SqlStore {
             expected_id = case_id + 1;
             let last: String = head.try_get("last_event_hash")?;
             let rows = self
-                .case_rows(
-                    "SELECT seq, body, prev_hash, hash FROM case_events WHERE id BETWEEN $1 AND $2 ORDER BY id",
-                    case_id,
-                )
+                .case_rows("SELECT seq, body, hash FROM case_events WHERE id BETWEEN $1 AND $2 ORDER BY id", case_id)
                 .await?;
-            let events = rows
-                .iter()
-                .map(|row| {
-                    Ok(StoredEvent {
-                        case_id,
-                        sequence: row.try_get::<i64, _>("seq")? as u64,
-                        event_json: row.try_get("body")?,
-                        previous_hash: row.try_get("prev_hash")?,
-                        hash: row.try_get("hash")?,
-                    })
-                })
-                .collect::<Result<Vec<_>, StoreError>>()?;
+            // Each event chains onto the hash stored with the row before it.
+            let mut previous_hash = GENESIS.to_string();
+            let mut events = Vec::with_capacity(rows.len());
+            for row in &rows {
+                let hash: String = row.try_get("hash")?;
+                events.push(StoredEvent {
+                    case_id,
+                    sequence: row.try_get::<i64, _>("seq")? as u64,
+                    event_json: row.try_get("body")?,
+                    previous_hash: std::mem::replace(&mut previous_hash, hash.clone()),
+                    hash,
+                });
+            }
             checked += events.len() as u64;
             if events.is_empty() {
                 breaks.push(ChainBreak {

@@ -43,9 +43,29 @@ fn encode<T: serde::Serialize>(value: &T) -> Result<String, StoreError> {
 }
 
 /// Columns of `cases` kept beside the state JSON for workstacks and search, in insert order.
-fn case_columns(state: &CaseState, head: &Head, updated_at: String) -> Result<Vec<Value>, StoreError> {
+/// An outcome's JSON, encoded before it reaches the writer so that the writer thread (the one
+/// thread every write goes through) spends its time on SQL.
+#[derive(Debug, Clone)]
+pub(super) struct Encoded {
+    /// The case state.
+    pub state: String,
+    /// Each event, in order.
+    pub events: Vec<String>,
+}
+
+impl Encoded {
+    /// Encodes an outcome.
+    pub fn of(outcome: &Outcome) -> Result<Encoded, StoreError> {
+        Ok(Encoded {
+            state: encode(&outcome.state)?,
+            events: outcome.events.iter().map(encode).collect::<Result<_, _>>()?,
+        })
+    }
+}
+
+fn case_columns(state: &CaseState, state_json: String, head: &Head, updated_at: String) -> Vec<Value> {
     let stage = state.stage.as_ref();
-    Ok(vec![
+    vec![
         Value::Int(state.version as i64),
         stage.map(|s| s.stage.clone()).into(),
         stage.map(|s| s.team.clone()).into(),
@@ -57,9 +77,9 @@ fn case_columns(state: &CaseState, head: &Head, updated_at: String) -> Result<Ve
         Value::Int(head.seq as i64),
         Value::Text(head.hash.clone()),
         Value::Text(updated_at),
-        Value::Text(encode(state)?),
+        Value::Text(state_json),
         state.legacy_reference.clone().into(),
-    ])
+    ]
 }
 
 /// Creates a case: takes the next reference number, opens the case, writes it.
@@ -83,10 +103,17 @@ pub(super) fn create(
     let outcome = open(number, reference)?;
     let state = &outcome.state;
     let mut script = Script::default();
-    let head = append_events(&mut script, state.id, &Head { version: 0, seq: 0, hash: GENESIS.to_string() }, &outcome)?;
+    let encoded = Encoded::of(&outcome)?;
+    let head = append_events(
+        &mut script,
+        state.id,
+        &Head { version: 0, seq: 0, hash: GENESIS.to_string() },
+        &outcome,
+        &encoded.events,
+    )?;
     let mut params =
         vec![Value::Int(state.id), Value::Text(state.reference.to_string()), state.case_type.as_str().into()];
-    params.extend(case_columns(state, &head, updated_at(&outcome))?);
+    params.extend(case_columns(state, encoded.state, &head, updated_at(&outcome)));
     script.push(
         "INSERT INTO cases (id, reference, case_type, version, stage, team, assigned_user, stage_deadline, deadline, \
          received, closed_at, last_event_seq, last_event_hash, updated_at, state, legacy_reference) \
@@ -107,6 +134,7 @@ pub(super) fn save(
     frame: Frame,
     expected_version: u64,
     outcome: &Outcome,
+    encoded: Encoded,
     documents: &[StoredDocument],
     known: Option<Head>,
 ) -> Result<Head, StoreError> {
@@ -119,11 +147,11 @@ pub(super) fn save(
         return Err(CommandError::StaleVersion { expected: expected_version, actual: head.version }.into());
     }
     let mut rest = Script::default();
-    let new_head = append_events(&mut rest, state.id, &head, outcome)?;
+    let new_head = append_events(&mut rest, state.id, &head, outcome, &encoded.events)?;
 
     let mut guarded = Script::default();
     guarded.plain(frame.begin);
-    let mut params = case_columns(state, &new_head, updated_at(outcome))?;
+    let mut params = case_columns(state, encoded.state, &new_head, updated_at(outcome));
     params.extend([Value::Int(state.id), Value::Int(expected_version as i64)]);
     guarded.push(
         "UPDATE cases SET version = $1, stage = $2, team = $3, assigned_user = $4, stage_deadline = $5, \
@@ -146,27 +174,29 @@ fn updated_at(outcome: &Outcome) -> String {
 }
 
 /// Adds the outcome's events after `head`, chaining hashes; returns the new head.
-fn append_events(script: &mut Script, case_id: i64, head: &Head, outcome: &Outcome) -> Result<Head, StoreError> {
+fn append_events(
+    script: &mut Script,
+    case_id: i64,
+    head: &Head,
+    outcome: &Outcome,
+    bodies: &[String],
+) -> Result<Head, StoreError> {
     let mut seq = head.seq;
     let mut hash = head.hash.clone();
-    for event in &outcome.events {
-        let body = encode(event)?;
+    for (event, body) in outcome.events.iter().zip(bodies) {
+        let body = body.clone();
         seq += 1;
         if seq > MAX_PER_CASE {
             return Err(StoreError::Write(format!("case {case_id} has reached the limit of {MAX_PER_CASE} events")));
         }
         let next = chain_hash(&hash, case_id, seq, &body);
         script.push(
-            "INSERT INTO case_events (id, case_id, seq, at, actor, event_type, body, prev_hash, hash) \
-             VALUES ($9, $1, $2, $3, $4, $5, $6, $7, $8)",
+            "INSERT INTO case_events (id, case_id, seq, event_type, body, hash) VALUES ($6, $1, $2, $3, $4, $5)",
             vec![
                 Value::Int(case_id),
                 Value::Int(seq as i64),
-                Value::Text(event.at.to_rfc3339()),
-                event.actor.as_str().into(),
-                Value::Text(event.kind.type_name()),
+                Value::Text(event.kind.type_name().to_string()),
                 Value::Text(body),
-                Value::Text(hash),
                 Value::Text(next.clone()),
                 Value::Int(clustered_id(case_id, seq)),
             ],

@@ -31,6 +31,8 @@ pub(super) enum Job {
     Save {
         expected_version: u64,
         outcome: Box<Outcome>,
+        /// The outcome's JSON, encoded by the caller.
+        encoded: write::Encoded,
         documents: Vec<StoredDocument>,
         reply: oneshot::Sender<Result<(), StoreError>>,
     },
@@ -268,9 +270,10 @@ fn apply(conn: &mut dyn WriterConnection, backend: Backend, frame: Frame, job: J
                 Err(error) => Done::Created(reply, Box::new(Err(error)), None),
             }
         }
-        Job::Save { expected_version, outcome, documents, reply } => {
+        Job::Save { expected_version, outcome, encoded, documents, reply } => {
             let id = outcome.state.id;
-            match write::save(conn, backend, frame, expected_version, &outcome, &documents, heads.get(&id).cloned()) {
+            let known = heads.get(&id).cloned();
+            match write::save(conn, backend, frame, expected_version, &outcome, encoded, &documents, known) {
                 Ok(head) => Done::Saved(reply, Ok(()), Some((id, head))),
                 Err(error) => {
                     heads.remove(&id);

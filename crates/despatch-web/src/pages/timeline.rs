@@ -85,7 +85,7 @@ fn describe(case_type: &str, event: &Event, world: &World) -> (String, Vec<Strin
             details.extend(working_days_late.filter(|&late| late > 0).map(|late| format!("{late} working days late")));
             ("Case closed".to_string(), details, false)
         }
-        other => (humanise(&other.type_name()), Vec::new(), false),
+        other => (humanise(other.type_name()), Vec::new(), false),
     }
 }
 
