@@ -126,18 +126,28 @@ pub(super) fn create(
     Ok((outcome, head))
 }
 
+/// One save as the writer receives it.
+pub(super) struct Save<'a> {
+    /// The version the command was decided on.
+    pub expected_version: u64,
+    /// The engine's outcome.
+    pub outcome: &'a Outcome,
+    /// Its JSON.
+    pub encoded: Encoded,
+    /// The documents its events attach.
+    pub documents: &'a [StoredDocument],
+}
+
 /// Saves an outcome. `known` is the writer's remembered head of this case, if any; it is used
 /// only when it is for `expected_version`, and the UPDATE's version guard still decides.
 pub(super) fn save(
     conn: &mut dyn WriterConnection,
     backend: Backend,
     frame: Frame,
-    expected_version: u64,
-    outcome: &Outcome,
-    encoded: Encoded,
-    documents: &[StoredDocument],
+    request: Save<'_>,
     known: Option<Head>,
 ) -> Result<Head, StoreError> {
+    let Save { expected_version, outcome, encoded, documents } = request;
     let state = &outcome.state;
     let head = match known.filter(|head| head.version == expected_version) {
         Some(head) => head,

@@ -273,7 +273,8 @@ fn apply(conn: &mut dyn WriterConnection, backend: Backend, frame: Frame, job: J
         Job::Save { expected_version, outcome, encoded, documents, reply } => {
             let id = outcome.state.id;
             let known = heads.get(&id).cloned();
-            match write::save(conn, backend, frame, expected_version, &outcome, encoded, &documents, known) {
+            let request = write::Save { expected_version, outcome: &outcome, encoded, documents: &documents };
+            match write::save(conn, backend, frame, request, known) {
                 Ok(head) => Done::Saved(reply, Ok(()), Some((id, head))),
                 Err(error) => {
                     heads.remove(&id);
