@@ -6,6 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::ClockStop;
+use crate::command::CorrespondentDetails;
 use crate::reference::Reference;
 
 /// A case: its identity, data, current stage, deadlines and clock.
@@ -136,33 +137,15 @@ pub struct Extension {
     pub reason: String,
 }
 
-/// A correspondent on a case (HOCS §3.2).
+/// A correspondent on a case (HOCS §3.2): the details as entered (cleaned), an id and whether
+/// it is the primary one. Stored flat, as `{ "id", "kind", "name", …, "primary" }`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Correspondent {
     /// Id unique within the case (1-based).
     pub id: u32,
-    /// Kind of correspondent.
-    pub kind: CorrespondentKind,
-    /// Full name (required).
-    pub name: String,
-    /// Organisation.
-    #[serde(default)]
-    pub organisation: Option<String>,
-    /// Address lines.
-    #[serde(default)]
-    pub address: Vec<String>,
-    /// UK postcode.
-    #[serde(default)]
-    pub postcode: Option<String>,
-    /// Email address.
-    #[serde(default)]
-    pub email: Option<String>,
-    /// Their reference for the correspondence.
-    #[serde(default)]
-    pub their_reference: Option<String>,
-    /// Register key (e.g. Parliament member id) when matched.
-    #[serde(default)]
-    pub external_key: Option<String>,
+    /// Kind, name, organisation, address, postcode, email, their reference, register key.
+    #[serde(flatten)]
+    pub details: CorrespondentDetails,
     /// Whether this is the primary correspondent.
     pub primary: bool,
 }
@@ -205,7 +188,7 @@ impl CaseState {
         if let Some(legacy) = &self.legacy_reference {
             parts.push(legacy);
         }
-        for correspondent in &self.correspondents {
+        for correspondent in self.correspondents.iter().map(|c| &c.details) {
             parts.push(&correspondent.name);
             parts.extend(correspondent.organisation.as_deref());
             parts.extend(correspondent.address.iter().map(String::as_str));

@@ -159,8 +159,8 @@ fn the_seed_reply_is_imported_as_a_closed_historical_case_seven_working_days_lat
     let documents: Vec<_> = case.documents.iter().map(|d| (d.tag.as_str(), d.sha256.clone())).collect();
     assert_eq!(documents, vec![("FINAL", sha256_of(&seed_reply()))], "the reply itself is kept");
     let addressee = case.primary_correspondent().expect("the council leader is the correspondent");
-    assert_eq!(addressee.name, "Shabir Pandor");
-    assert_eq!(addressee.kind, CorrespondentKind::Councillor);
+    assert_eq!(addressee.details.name, "Shabir Pandor");
+    assert_eq!(addressee.details.kind, CorrespondentKind::Councillor);
 }
 
 #[test]
@@ -185,13 +185,16 @@ fn an_incoming_letter_is_registered_at_data_input_with_its_original_and_its_corr
     let bytes = db.store(async |store| store.document_bytes(&original.sha256).await.expect("read"));
     assert_eq!(bytes, Some(std::fs::read(&letter).expect("read")), "the original's bytes are stored");
     let writer = case.primary_correspondent().expect("the writer is the correspondent");
-    assert_eq!((writer.name.as_str(), writer.kind), ("Margaret Ellison", CorrespondentKind::MemberOfPublic));
+    assert_eq!(
+        (writer.details.name.as_str(), writer.details.kind),
+        ("Margaret Ellison", CorrespondentKind::MemberOfPublic)
+    );
 
     let reference = summary["files"][1]["case"].as_str().expect("a case reference");
     let mp_case = db.case(reference);
     let mp = mp_case.primary_correspondent().expect("the MP is the correspondent");
-    assert_eq!((mp.name.as_str(), mp.kind), ("Wes Streeting", CorrespondentKind::Mp));
-    assert!(mp.external_key.is_some(), "the applied register match keeps the Parliament member id");
+    assert_eq!((mp.details.name.as_str(), mp.details.kind), ("Wes Streeting", CorrespondentKind::Mp));
+    assert!(mp.details.external_key.is_some(), "the applied register match keeps the Parliament member id");
 }
 
 #[test]

@@ -29,8 +29,7 @@ fn check(details: &CorrespondentDetails) -> Result<(), CommandError> {
 
 fn build(id: u32, details: &CorrespondentDetails, primary: bool) -> Correspondent {
     let clean = |value: &Option<String>| value.as_ref().map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
-    Correspondent {
-        id,
+    let details = CorrespondentDetails {
         kind: details.kind,
         name: details.name.trim().to_string(),
         organisation: clean(&details.organisation),
@@ -39,8 +38,8 @@ fn build(id: u32, details: &CorrespondentDetails, primary: bool) -> Corresponden
         email: clean(&details.email),
         their_reference: clean(&details.their_reference),
         external_key: clean(&details.external_key),
-        primary,
-    }
+    };
+    Correspondent { id, details, primary }
 }
 
 impl Run<'_> {

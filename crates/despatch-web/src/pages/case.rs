@@ -140,7 +140,7 @@ async fn page(
         id: case.id,
         version: case.version,
         reference: case.reference.to_string(),
-        correspondent: case.primary_correspondent().map(|c| c.name.clone()).unwrap_or_default(),
+        correspondent: case.primary_correspondent().map(|c| c.details.name.clone()).unwrap_or_default(),
         stage_id: case.stage.as_ref().map(|s| s.stage.clone()).unwrap_or_default(),
         stage: case
             .stage

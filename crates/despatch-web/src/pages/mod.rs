@@ -115,8 +115,11 @@ pub(crate) async fn rows(state: &AppState, user: &CurrentUser, cases: &[CaseSumm
     let mut rows = Vec::with_capacity(cases.len());
     for summary in cases {
         let case = state.store().case(summary.id).await?;
-        let correspondent =
-            case.as_ref().and_then(|case| case.primary_correspondent()).map(|c| c.name.clone()).unwrap_or_default();
+        let correspondent = case
+            .as_ref()
+            .and_then(|case| case.primary_correspondent())
+            .map(|c| c.details.name.clone())
+            .unwrap_or_default();
         let topic = case.as_ref().and_then(|case| case.primary_topic.as_deref()).map(humanise).unwrap_or_default();
         let stage = summary
             .stage
