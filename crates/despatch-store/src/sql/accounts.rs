@@ -8,9 +8,10 @@ use chrono::NaiveDate;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use super::{SqlStore, parse_date};
+use super::SqlStore;
+use super::read::summary;
 use crate::accounts::{Account, Accounts, SessionRecord, TeamCounts, Workload};
-use crate::{CaseSummary, Page, StoreError};
+use crate::{Page, StoreError};
 
 fn account(row: &AnyRow) -> Result<Account, StoreError> {
     Ok(Account {
@@ -115,21 +116,6 @@ impl Accounts for SqlStore {
             .await?;
         Ok(done.rows_affected())
     }
-}
-
-fn summary(row: &AnyRow) -> Result<CaseSummary, StoreError> {
-    let received: String = row.try_get("received")?;
-    Ok(CaseSummary {
-        id: row.try_get("id")?,
-        reference: row.try_get("reference")?,
-        case_type: row.try_get("case_type")?,
-        stage: row.try_get("stage")?,
-        team: row.try_get("team")?,
-        user: row.try_get("assigned_user")?,
-        stage_deadline: parse_date(row.try_get("stage_deadline")?),
-        deadline: parse_date(row.try_get("deadline")?),
-        received: received.parse().map_err(|_| StoreError::Decode(format!("received date {received:?}")))?,
-    })
 }
 
 #[async_trait]

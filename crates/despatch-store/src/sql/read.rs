@@ -20,7 +20,8 @@ use crate::{
 const SUMMARY_COLUMNS: &str =
     "c.id, c.reference, c.case_type, c.stage, c.team, c.assigned_user, c.stage_deadline, c.deadline, c.received";
 
-fn summary(row: &AnyRow) -> Result<CaseSummary, StoreError> {
+/// A workstack or search row from the summary columns of `cases`.
+pub(super) fn summary(row: &AnyRow) -> Result<CaseSummary, StoreError> {
     let received: String = row.try_get("received")?;
     Ok(CaseSummary {
         id: row.try_get("id")?,
