@@ -100,6 +100,23 @@ pub struct Registers {
     pub councils: Vec<Council>,
 }
 
+/// The sender's postcode, for matching them against earlier correspondents: from their address
+/// when one was read, else the first valid postcode above the salutation that is not in the
+/// recipient's address (a sender's address block heads most letters from the public). `None`
+/// when there is none.
+pub fn sender_postcode(text: &str, fields: &crate::Fields) -> Option<String> {
+    let postcode_of =
+        |party: &Party| party.address.as_ref().and_then(|a| crate::fields::postcode::find(&a.value)).map(|(_, _, p)| p);
+    if let Some(postcode) = postcode_of(&fields.sender) {
+        return Some(postcode);
+    }
+    let recipient = postcode_of(&fields.recipient);
+    text.lines()
+        .take_while(|line| !line.trim_start().to_lowercase().starts_with("dear "))
+        .filter_map(|line| crate::fields::postcode::find(line).map(|(_, _, p)| p))
+        .find(|postcode| Some(postcode) != recipient.as_ref())
+}
+
 fn csv_error(path: &Path, error: &csv::Error) -> IntakeError {
     IntakeError::Register(format!("{}: {error}", path.display()))
 }

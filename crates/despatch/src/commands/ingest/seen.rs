@@ -8,8 +8,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use despatch_domain::command::{CorrespondentDetails, CorrespondentMatch};
 use despatch_intake::campaign::{CAMPAIGN_THRESHOLD, band_keys, closest};
-use despatch_intake::register::{Known, Match, Matcher, Registers, Source, name_key};
-use despatch_intake::{Intake, Party};
+use despatch_intake::register::{Known, Match, Matcher, Registers, Source, name_key, sender_postcode};
+use despatch_intake::{Found, Intake, Party};
 use despatch_store::{LetterFingerprint, SenderKey, Store};
 use serde::Serialize;
 
@@ -40,6 +40,8 @@ pub(super) struct Seen {
     pub known: Vec<Match>,
     /// The primary correspondent of the earlier case, when the best known match is applied.
     pub known_details: Option<CorrespondentDetails>,
+    /// The sender's postcode as found in the letter.
+    pub postcode: Option<String>,
 }
 
 fn error(e: impl std::fmt::Display) -> String {
@@ -87,8 +89,16 @@ pub(super) async fn look(store: &dyn Store, intake: &Intake, threshold: f32) -> 
         }
     }
 
-    let party = intake.fields.correspondent();
+    // The sender's address is not among the fields read; their postcode is looked for apart.
+    let mut party = intake.fields.correspondent().clone();
+    if party.address.is_none()
+        && let Some(postcode) = sender_postcode(&intake.text, &intake.fields)
+    {
+        party.address = Some(Found::new(postcode, 0.5));
+    }
+    let party = &party;
     let key = party_key(party);
+    seen.postcode.clone_from(&key.postcode);
     let senders =
         store.known_senders(Some(&key.name_key), key.postcode.as_deref(), key.email.as_deref()).await.map_err(error)?;
     // One candidate per correspondent (their newest case), so a correspondent who wrote twice
@@ -120,6 +130,9 @@ impl Seen {
     /// candidate offered. An applied earlier correspondent also fills the details the letter
     /// does not give (organisation, address, postcode, email, register key).
     pub fn apply_to(&self, details: &mut CorrespondentDetails, registers: &[Match]) {
+        if details.postcode.is_none() {
+            details.postcode.clone_from(&self.postcode);
+        }
         let register = registers.first();
         let chosen = register.filter(|m| m.applied).or(self.known.first()).or(register);
         details.matched = chosen.map(|m| CorrespondentMatch {
