@@ -90,8 +90,9 @@ async fn a_refused_case_leaves_no_fingerprint_behind(kind: Kind) {
     let casework = casework(despatch_store::open(&db.url).await.expect("open"));
     let store = casework.store();
     let bad = Command::JoinCampaign { campaign: " ".to_string(), similarity_percent: 90 };
+    let actor = alice();
     let refused =
-        casework.open_letter(letter("A"), vec![bad], Vec::new(), Some(fingerprint("a", &[5], None)), &alice(), now());
+        casework.open_letter(letter("A"), vec![bad], Vec::new(), Some(fingerprint("a", &[5], None)), &actor, now());
     assert!(matches!(refused.await, Err(StoreError::Command(CommandError::Invalid(_)))));
     assert_eq!(store.case_with_letter_text(&format!("{:0>64}", "a")).await.expect("lookup"), None);
     assert!(store.campaign_candidates(&[5]).await.expect("lookup").is_empty());
