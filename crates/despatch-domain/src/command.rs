@@ -67,7 +67,7 @@ pub struct CorrespondentDetails {
     /// The register entry or earlier correspondent these details were matched to at intake, with
     /// its confidence; `None` when nothing was matched (and then absent from the stored JSON).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub matched: Option<CorrespondentMatch>,
+    pub matched: Option<Box<CorrespondentMatch>>,
 }
 
 /// What a correspondent was matched to when the letter was read: an MP, a council, or a

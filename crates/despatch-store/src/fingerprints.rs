@@ -119,7 +119,7 @@ pub(crate) fn minhash_bytes(minhash: &[u64]) -> Vec<u8> {
 
 /// The MinHash read back; `None` when the bytes are not whole values.
 pub(crate) fn minhash_from_bytes(bytes: &[u8]) -> Option<Vec<u64>> {
-    if bytes.len() % 8 != 0 {
+    if !bytes.len().is_multiple_of(8) {
         return None;
     }
     Some(bytes.chunks_exact(8).map(|c| u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]])).collect())

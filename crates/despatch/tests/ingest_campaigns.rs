@@ -29,7 +29,7 @@ fn campaign_letter(name: &str, street: &str, postcode: &str) -> String {
     )
 }
 
-fn file<'a>(summary: &'a Value, index: usize) -> &'a Value {
+fn file(summary: &Value, index: usize) -> &Value {
     &summary["files"][index]
 }
 

@@ -149,7 +149,7 @@ async fn page(
         correspondent: case.primary_correspondent().map(|c| c.details.name.clone()).unwrap_or_default(),
         correspondent_match: case
             .primary_correspondent()
-            .and_then(|c| c.details.matched.as_ref())
+            .and_then(|c| c.details.matched.as_deref())
             .map(describe_match)
             .unwrap_or_default(),
         campaign: case.campaign.clone().unwrap_or_default(),

@@ -135,17 +135,19 @@ impl Seen {
         }
         let register = registers.first();
         let chosen = register.filter(|m| m.applied).or(self.known.first()).or(register);
-        details.matched = chosen.map(|m| CorrespondentMatch {
-            register: match m.source {
-                Source::Mp => "mp",
-                Source::Council => "council",
-                Source::Known => "known",
-            }
-            .to_string(),
-            key: m.id.clone(),
-            name: m.name.clone(),
-            confidence_percent: percent(m.confidence),
-            applied: m.applied,
+        details.matched = chosen.map(|m| {
+            Box::new(CorrespondentMatch {
+                register: match m.source {
+                    Source::Mp => "mp",
+                    Source::Council => "council",
+                    Source::Known => "known",
+                }
+                .to_string(),
+                key: m.id.clone(),
+                name: m.name.clone(),
+                confidence_percent: percent(m.confidence),
+                applied: m.applied,
+            })
         });
         let Some(earlier) = self.known_details.as_ref().filter(|_| self.known.first().is_some_and(|m| m.applied))
         else {
