@@ -66,6 +66,10 @@ pub struct CaseState {
     /// Documents attached to the case, oldest first.
     #[serde(default)]
     pub documents: Vec<DocumentRef>,
+    /// The campaign this letter belongs to (the reference of the campaign's first case), when
+    /// it was found near-identical to other letters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub campaign: Option<String>,
 }
 
 /// A document on a case: an immutable, content-addressed file.
@@ -180,7 +184,8 @@ impl CaseState {
     }
 
     /// The text full-text search indexes for the case itself (reference, legacy reference,
-    /// correspondents, topics). Notes and documents are indexed as separate entries.
+    /// correspondents, topics, and [`campaign_search_words`] for its campaign). Notes and
+    /// documents are indexed as separate entries.
     pub fn search_text(&self) -> String {
         let mut parts: Vec<&str> = vec![self.case_type.as_str()];
         let reference = self.reference.to_string();
@@ -197,6 +202,16 @@ impl CaseState {
             parts.extend(correspondent.their_reference.as_deref());
         }
         parts.extend(self.topics.iter().map(String::as_str));
+        let campaign = self.campaign.as_deref().map(campaign_search_words);
+        parts.extend(campaign.as_deref());
         parts.join(" ")
     }
+}
+
+/// The words that find every letter of a campaign in search: `campaign` and the campaign's id
+/// as one word, without its slashes (`MIN/0000001/26` → `campaign MIN000000126`), since a search
+/// with a slash is a reference lookup and full-text search splits words at slashes.
+pub fn campaign_search_words(campaign: &str) -> String {
+    let word: String = campaign.chars().filter(|c| c.is_alphanumeric()).collect();
+    format!("campaign {word}")
 }

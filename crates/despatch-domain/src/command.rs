@@ -64,6 +64,27 @@ pub struct CorrespondentDetails {
     /// Register key (Parliament member id).
     #[serde(default)]
     pub external_key: Option<String>,
+    /// The register entry or earlier correspondent these details were matched to at intake, with
+    /// its confidence; `None` when nothing was matched (and then absent from the stored JSON).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub matched: Option<Box<CorrespondentMatch>>,
+}
+
+/// What a correspondent was matched to when the letter was read: an MP, a council, or a
+/// correspondent of an earlier case. A match below the intake threshold is kept as offered
+/// (`applied` false): shown for a person to confirm, its details not used.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CorrespondentMatch {
+    /// The register: `mp`, `council` or `known` (a correspondent already in the database).
+    pub register: String,
+    /// The register's key: Parliament member id, GSS code, or the earlier case's reference.
+    pub key: String,
+    /// The name in the register.
+    pub name: String,
+    /// Confidence in whole percent (0–100).
+    pub confidence_percent: u8,
+    /// True when its details were used; false when only offered.
+    pub applied: bool,
 }
 
 /// A command on an existing case. Each is applied as one transaction.
@@ -180,6 +201,20 @@ pub enum Command {
         /// Why the case is closed this way (e.g. "imported from the reply").
         reason: String,
     },
+    /// Flag the case as one letter of a campaign: near-identical letters from different people.
+    JoinCampaign {
+        /// The campaign's id (the reference of its first case).
+        campaign: String,
+        /// Estimated share of text in common with the closest earlier letter, whole percent
+        /// (100 for the campaign's first case).
+        similarity_percent: u8,
+    },
+    /// Record a resend: the same letter received again (the same text, perhaps in another
+    /// format), attached to this case rather than registered as a new one.
+    RecordResend {
+        /// The file received again.
+        document: crate::case::DocumentRef,
+    },
     /// Move the case to a newer definition version of its case type.
     MigrateDefinition {
         /// Target version.
@@ -209,6 +244,8 @@ impl Command {
             Command::MigrateDefinition { .. } => "migrate definition",
             Command::AttachDocument { .. } => "attach document",
             Command::CloseAsHistorical { .. } => "close as historical",
+            Command::JoinCampaign { .. } => "join campaign",
+            Command::RecordResend { .. } => "record resend",
         }
     }
 }

@@ -197,6 +197,20 @@ pub enum EventKind {
         /// The document.
         document: crate::case::DocumentRef,
     },
+    /// The case was flagged as one letter of a campaign.
+    CampaignJoined {
+        /// The campaign's id (the reference of its first case).
+        campaign: String,
+        /// Share of text in common with the closest earlier letter, whole percent.
+        similarity_percent: u8,
+    },
+    /// The same letter was received again and attached to this case.
+    ResendReceived {
+        /// The file as received.
+        name: String,
+        /// SHA-256 of its bytes, hex.
+        sha256: String,
+    },
     /// The case moved to another definition version.
     DefinitionMigrated {
         /// Old version.
@@ -236,6 +250,8 @@ impl EventKind {
             EventKind::CaseClosed { .. } => "CASE_CLOSED",
             EventKind::DocumentAdded { .. } => "DOCUMENT_ADDED",
             EventKind::DefinitionMigrated { .. } => "DEFINITION_MIGRATED",
+            EventKind::CampaignJoined { .. } => "CAMPAIGN_JOINED",
+            EventKind::ResendReceived { .. } => "RESEND_RECEIVED",
         }
     }
 
@@ -250,6 +266,7 @@ impl EventKind {
                 | EventKind::CorrespondentRemoved { .. }
                 | EventKind::TopicAdded { .. }
                 | EventKind::TopicRemoved { .. }
+                | EventKind::CampaignJoined { .. }
         )
     }
 }

@@ -194,6 +194,7 @@ pub fn demo_mp() -> CorrespondentDetails {
         email: Some("jo.example.mp@parliament.example".to_string()),
         their_reference: Some("JE/2018/114".to_string()),
         external_key: Some("4999".to_string()),
+        matched: None,
     }
 }
 

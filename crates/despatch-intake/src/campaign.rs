@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 use std::collections::{HashMap, HashSet};
 
 /// MinHash values kept per letter.
-const PERMUTATIONS: usize = 128;
+pub const PERMUTATIONS: usize = 128;
 /// Words per shingle.
 const SHINGLE: usize = 5;
 /// Fewer body words than this and a letter is never part of a campaign (too little to compare).
@@ -22,6 +22,19 @@ pub struct Fingerprint {
     pub exact: String,
     /// MinHash of the masked body's shingles (empty when the body is too short).
     pub minhash: Vec<u64>,
+    /// Number of words in the normalised text.
+    pub words: usize,
+}
+
+/// Fewer words than this and a letter's text hash says too little to call another letter a
+/// resend of it (an empty scan would be a "resend" of every other empty scan).
+pub const MIN_RESEND_WORDS: usize = 20;
+
+impl Fingerprint {
+    /// Whether the text is long enough for the same text to mean the same letter.
+    pub fn identifies_letter(&self) -> bool {
+        self.words >= MIN_RESEND_WORDS
+    }
 }
 
 /// 64-bit FNV-1a: a stable hash, so fingerprints can be stored and compared later.
@@ -79,28 +92,83 @@ fn masked_body(text: &str, fields: &Fields) -> Vec<String> {
 
 /// The fingerprint of one letter.
 pub fn fingerprint(text: &str, fields: &Fields) -> Fingerprint {
-    let exact = hex::encode(Sha256::digest(words(text).join(" ").as_bytes()));
+    let all = words(text);
+    let exact = hex::encode(Sha256::digest(all.join(" ").as_bytes()));
     let body = masked_body(text, fields);
     if body.len() < MIN_WORDS {
-        return Fingerprint { exact, minhash: Vec::new() };
+        return Fingerprint { exact, minhash: Vec::new(), words: all.len() };
     }
     let shingles: HashSet<u64> = body.windows(SHINGLE).map(|w| fnv1a(w.join(" ").as_bytes(), 0)).collect();
     let minhash = (0..PERMUTATIONS as u64)
         .map(|seed| shingles.iter().map(|s| mix(s ^ mix(seed))).min().unwrap_or(u64::MAX))
         .collect();
-    Fingerprint { exact, minhash }
+    Fingerprint { exact, minhash, words: all.len() }
 }
 
 /// Estimated share of shingles two letters have in common (0 to 1).
 pub fn similarity(a: &Fingerprint, b: &Fingerprint) -> f32 {
-    if a.minhash.is_empty() || a.minhash.len() != b.minhash.len() {
+    minhash_similarity(&a.minhash, &b.minhash)
+}
+
+/// Estimated share of shingles in common, from two MinHash signatures (0 when either is empty
+/// or they differ in length).
+pub fn minhash_similarity(a: &[u64], b: &[u64]) -> f32 {
+    if a.is_empty() || a.len() != b.len() {
         return 0.0;
     }
-    let same = a.minhash.iter().zip(&b.minhash).filter(|(x, y)| x == y).count();
+    let same = a.iter().zip(b).filter(|(x, y)| x == y).count();
     #[expect(clippy::cast_precision_loss, reason = "at most 128")]
-    let share = same as f32 / a.minhash.len() as f32;
+    let share = same as f32 / a.len() as f32;
     share
 }
+
+/// Bands of the MinHash for locality-sensitive hashing: [`BANDS`] bands of [`ROWS`] values.
+pub const BANDS: usize = 32;
+/// MinHash values per band.
+pub const ROWS: usize = PERMUTATIONS / BANDS;
+
+/// The locality-sensitive-hashing keys of a fingerprint, one per band (none for a body too
+/// short to compare). Two letters share at least one key with probability
+/// 1 − (1 − s⁴)³², s being their similarity: 0.99 at s = 0.6, 0.87 at 0.5, 0.26 at 0.3. So a
+/// store can index the keys and fetch only the letters sharing one, instead of comparing a new
+/// letter with every letter it holds. Keys are stable across versions (FNV-1a over the band
+/// number and its values).
+pub fn band_keys(fingerprint: &Fingerprint) -> Vec<i64> {
+    if fingerprint.minhash.len() != PERMUTATIONS {
+        return Vec::new();
+    }
+    fingerprint
+        .minhash
+        .chunks(ROWS)
+        .enumerate()
+        .map(|(band, values)| {
+            let mut bytes = Vec::with_capacity(8 * (ROWS + 1));
+            bytes.extend_from_slice(&(band as u64).to_le_bytes());
+            for value in values {
+                bytes.extend_from_slice(&value.to_le_bytes());
+            }
+            i64::from_le_bytes(fnv1a(&bytes, 0).to_le_bytes())
+        })
+        .collect()
+}
+
+/// The earlier letter closest to `fingerprint` among `candidates` (an id and a MinHash each),
+/// when its similarity reaches `threshold`: its position in `candidates` and the similarity.
+pub fn closest<'a>(
+    fingerprint: &Fingerprint,
+    candidates: impl IntoIterator<Item = &'a [u64]>,
+    threshold: f32,
+) -> Option<(usize, f32)> {
+    candidates
+        .into_iter()
+        .enumerate()
+        .map(|(i, minhash)| (i, minhash_similarity(&fingerprint.minhash, minhash)))
+        .filter(|(_, score)| *score >= threshold)
+        .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
+}
+
+/// Similarity at or above which two letters are taken for one campaign.
+pub const CAMPAIGN_THRESHOLD: f32 = 0.6;
 
 /// How a new letter relates to those seen before.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -135,13 +203,13 @@ pub struct Detector {
     seen: Vec<Seen>,
     by_text: HashMap<String, usize>,
     campaigns: Vec<Vec<String>>,
-    /// Similarity at or above which letters are one campaign (default 0.6).
+    /// Similarity at or above which letters are one campaign (default [`CAMPAIGN_THRESHOLD`]).
     pub threshold: f32,
 }
 
 impl Default for Detector {
     fn default() -> Self {
-        Detector { seen: Vec::new(), by_text: HashMap::new(), campaigns: Vec::new(), threshold: 0.6 }
+        Detector { seen: Vec::new(), by_text: HashMap::new(), campaigns: Vec::new(), threshold: CAMPAIGN_THRESHOLD }
     }
 }
 

@@ -9,7 +9,8 @@ use despatch_domain::case::{CaseState, DocumentRef};
 use despatch_domain::command::{Actor, Command, NewCase};
 use despatch_domain::engine::{self, Outcome, World, london_date};
 
-use crate::{DocumentStore, NewDocument, Store, StoreError, StoredDocument};
+use crate::fingerprints::LetterFingerprint;
+use crate::{DocumentStore, NewDocument, OpenFn, Store, StoreError, StoredDocument};
 
 /// Casework over a store: creating cases and executing commands as one transaction each.
 ///
@@ -160,11 +161,25 @@ impl Casework {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<Outcome, StoreError> {
+        self.open_letter(new, then, documents, None, actor, now).await
+    }
+
+    /// As [`Casework::open_with`], also storing the fingerprint of the incoming letter the case is
+    /// registered from (when given) in the same transaction.
+    pub async fn open_letter(
+        &self,
+        new: NewCase,
+        then: Vec<Command>,
+        documents: Vec<NewDocument>,
+        fingerprint: Option<LetterFingerprint>,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<Outcome, StoreError> {
         let world = self.world();
         let actor = actor.clone();
         let case_type = new.case_type.clone();
         let year = london_date(now).year();
-        let open = Box::new(move |id, reference| {
+        let open: OpenFn = Box::new(move |id, reference| {
             let mut outcome = engine::open_case(&new, id, reference, &actor, &world, now)?;
             for command in &then {
                 let next = engine::execute(&outcome.state, command, &actor, &world, now)?;
@@ -174,7 +189,10 @@ impl Casework {
             Ok(outcome)
         });
         let documents = self.upload(documents).await?;
-        let outcome = self.store.create_case_recorded(&case_type, year, open, documents).await?;
+        let outcome = match fingerprint {
+            Some(fingerprint) => self.store.create_letter_case(&case_type, year, open, documents, fingerprint).await?,
+            None => self.store.create_case_recorded(&case_type, year, open, documents).await?,
+        };
         self.remember(&outcome.state);
         Ok(outcome)
     }
@@ -190,8 +208,33 @@ impl Casework {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<Outcome, StoreError> {
+        self.store_document(case_id, &Command::AttachDocument { document }, file, actor, now).await
+    }
+
+    /// Records a resend on a case: the same letter received again is attached to it with an
+    /// event naming the file (one transaction, checked and uploaded as [`Casework::attach`]).
+    pub async fn record_resend(
+        &self,
+        case_id: i64,
+        document: DocumentRef,
+        file: NewDocument,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<Outcome, StoreError> {
+        self.store_document(case_id, &Command::RecordResend { document }, file, actor, now).await
+    }
+
+    /// Runs a command attaching `file` on the case as stored, then saves both together.
+    async fn store_document(
+        &self,
+        case_id: i64,
+        command: &Command,
+        file: NewDocument,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<Outcome, StoreError> {
         let state = self.load(case_id).await?;
-        let outcome = engine::execute(&state, &Command::AttachDocument { document }, actor, &self.world(), now)?;
+        let outcome = engine::execute(&state, command, actor, &self.world(), now)?;
         let files = self.upload(vec![file]).await?;
         self.store.save_recorded(state.version, outcome.clone(), files).await?;
         self.remember(&outcome.state);

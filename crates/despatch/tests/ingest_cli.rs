@@ -2,109 +2,24 @@
 //! are attached or imported as closed historical cases, a file already stored creates nothing,
 //! and bad files are reported one by one while the batch goes on, leaving no partial case.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-use std::sync::Arc;
+use std::process::Command;
 
 use chrono::{Duration, NaiveDate};
-use despatch_domain::case::{CaseState, CorrespondentKind};
-use despatch_domain::directory::{Directory, Team};
-use despatch_domain::engine::london_date;
-use despatch_store::Store;
+use common::{Db, long_date, stdout, today};
+use despatch_domain::case::CorrespondentKind;
 use serde_json::Value;
 
 const LETTERS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/letters");
-const REGISTERS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data");
 
 fn seed_reply() -> PathBuf {
     Path::new(LETTERS).join("000-MIN-0017733-18.txt")
 }
 
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime")
-}
-
-/// A fresh database whose directory has the team that owns Data Input.
-struct Db {
-    dir: tempfile::TempDir,
-    url: String,
-}
-
-impl Db {
-    fn new() -> Db {
-        let dir = tempfile::tempdir().expect("temporary folder");
-        let url = dir.path().join("ingest.db").display().to_string();
-        runtime().block_on(async {
-            let store = despatch_store::open(&url).await.expect("open the database");
-            let mut directory = Directory::default();
-            let code = "PERFORMANCE_AND_PROCESS".to_string();
-            directory.teams.insert(
-                code.clone(),
-                Team { code, name: "Performance and Process".into(), unit: "DCU".into(), active: true },
-            );
-            store.save_directory(&directory).await.expect("save the directory");
-        });
-        Db { dir, url }
-    }
-
-    /// Runs `despatch ingest --db DB --register shared/data ARGS…`.
-    fn ingest(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_despatch"))
-            .args(["ingest", "--db", &self.url, "--register", REGISTERS])
-            .args(args)
-            .output()
-            .expect("run despatch ingest")
-    }
-
-    /// Runs ingest with `--format json` and returns the summary.
-    fn ingest_json(&self, paths: &[&Path]) -> (Output, Value) {
-        let mut args = vec!["--format".to_string(), "json".to_string()];
-        args.extend(paths.iter().map(|path| path.display().to_string()));
-        let output = self.ingest(&args.iter().map(String::as_str).collect::<Vec<_>>());
-        let summary = serde_json::from_slice(&output.stdout).unwrap_or_else(|error| {
-            panic!("summary is not JSON ({error}): {}{}", stdout(&output), String::from_utf8_lossy(&output.stderr))
-        });
-        (output, summary)
-    }
-
-    fn store<T>(&self, read: impl AsyncFnOnce(Arc<dyn Store>) -> T) -> T {
-        runtime().block_on(async {
-            let store = despatch_store::open(&self.url).await.expect("open the database");
-            read(store).await
-        })
-    }
-
-    fn case(&self, reference: &str) -> CaseState {
-        self.store(async |store| store.case_by_reference(reference).await.expect("lookup"))
-            .unwrap_or_else(|| panic!("no case {reference}"))
-    }
-
-    fn total_cases(&self) -> u64 {
-        self.store(async |store| store.count_cases().await.expect("count")).1
-    }
-
-    /// Writes a file in the database's folder.
-    fn write(&self, name: &str, contents: impl AsRef<[u8]>) -> PathBuf {
-        let path = self.dir.path().join(name);
-        std::fs::write(&path, contents).expect("write a letter");
-        path
-    }
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
 fn sha256_of(path: &Path) -> String {
     despatch_intake::sha256_hex(&std::fs::read(path).expect("read"))
-}
-
-fn today() -> NaiveDate {
-    london_date(chrono::Utc::now())
-}
-
-fn long_date(date: NaiveDate) -> String {
-    date.format("%-d %B %Y").to_string()
 }
 
 /// An incoming letter from a member of the public, dated `dated`.

@@ -1,4 +1,5 @@
-//! Documents on a case, and closing a case imported from a reply already sent.
+//! Documents on a case, resends and campaigns, and closing a case imported from a reply
+//! already sent.
 
 use chrono::NaiveDate;
 
@@ -27,6 +28,37 @@ impl Run<'_> {
         }
         state.documents.push(document.clone());
         self.emit(EventKind::DocumentAdded { document: document.clone() });
+        Ok(())
+    }
+
+    /// Records a resend: the file is attached (as [`Run::attach_document`] checks it) and the
+    /// resend is noted by name. Allowed on a closed case too: the letter came again either way.
+    pub(super) fn record_resend(&mut self, state: &mut CaseState, document: &DocumentRef) -> Result<(), CommandError> {
+        self.attach_document(state, document)?;
+        self.emit(EventKind::ResendReceived { name: document.name.clone(), sha256: document.sha256.clone() });
+        Ok(())
+    }
+
+    /// Flags the case as a letter of `campaign`. A case belongs to one campaign: joining it
+    /// again, or another one, is refused.
+    pub(super) fn join_campaign(
+        &mut self,
+        state: &mut CaseState,
+        campaign: &str,
+        similarity_percent: u8,
+    ) -> Result<(), CommandError> {
+        let campaign = campaign.trim();
+        if campaign.is_empty() || campaign.chars().count() > 100 {
+            return Err(CommandError::invalid("campaign", "Give the campaign's id (100 characters or fewer)"));
+        }
+        if similarity_percent > 100 {
+            return Err(CommandError::invalid("similarity_percent", "A similarity is a percentage from 0 to 100"));
+        }
+        if let Some(existing) = &state.campaign {
+            return Err(CommandError::invalid("campaign", format!("The case is already part of campaign {existing}")));
+        }
+        state.campaign = Some(campaign.to_string());
+        self.emit(EventKind::CampaignJoined { campaign: campaign.to_string(), similarity_percent });
         Ok(())
     }
 

@@ -224,6 +224,7 @@ pub fn open_case(
         despatched_on: None,
         closed_at: None,
         documents: Vec::new(),
+        campaign: None,
     };
     let mut run = Run::new(&state, actor, world, now)?;
     run.emit(EventKind::CaseCreated {
@@ -256,6 +257,10 @@ pub fn execute(
         Command::AddNote { text } => run.note(&mut next, "MANUAL", text)?,
         Command::MigrateDefinition { to_version } => run.migrate(&mut next, *to_version)?,
         Command::AttachDocument { document } => run.attach_document(&mut next, document)?,
+        Command::JoinCampaign { campaign, similarity_percent } => {
+            run.join_campaign(&mut next, campaign, *similarity_percent)?;
+        }
+        Command::RecordResend { document } => run.record_resend(&mut next, document)?,
         _ if state.is_closed() => return Err(closed_refusal()),
         Command::CompleteStage { stage, fields, note, take } => {
             run.complete(&mut next, stage, fields, note.as_deref(), *take)?;

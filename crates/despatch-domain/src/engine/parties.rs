@@ -38,6 +38,7 @@ fn build(id: u32, details: &CorrespondentDetails, primary: bool) -> Corresponden
         email: clean(&details.email),
         their_reference: clean(&details.their_reference),
         external_key: clean(&details.external_key),
+        matched: details.matched.clone(),
     };
     Correspondent { id, details, primary }
 }

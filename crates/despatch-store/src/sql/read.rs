@@ -125,7 +125,7 @@ impl Store for SqlStore {
         documents: Vec<StoredDocument>,
     ) -> Result<Outcome, StoreError> {
         let (reply, answer) = oneshot::channel();
-        let job = Job::Create { case_type: case_type.to_string(), year, open, documents, reply };
+        let job = Job::Create { case_type: case_type.to_string(), year, open, documents, fingerprint: None, reply };
         self.writer.send(job).await.map_err(|_| StoreError::Closed)?;
         answer.await.map_err(|_| StoreError::Closed)?
     }

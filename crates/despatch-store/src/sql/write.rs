@@ -4,6 +4,7 @@
 use super::conn::WriterConnection;
 use super::date_text;
 use super::script::{Script, Value};
+use crate::fingerprints::LetterFingerprint;
 use crate::{Backend, OpenFn, StoreError, StoredDocument};
 use despatch_domain::audit::{GENESIS, chain_hash};
 use despatch_domain::case::{CaseState, DocumentRef};
@@ -82,16 +83,28 @@ fn case_columns(state: &CaseState, state_json: String, head: &Head, updated_at: 
     ]
 }
 
-/// Creates a case: takes the next reference number, opens the case, writes it.
+/// A case to create, as the writer receives it.
+pub(super) struct NewCaseJob<'a> {
+    /// Case type (for the reference).
+    pub case_type: &'a str,
+    /// Year of the reference.
+    pub year: i32,
+    /// Opens the case given its id and reference.
+    pub open: OpenFn,
+    /// The documents its events attach.
+    pub documents: &'a [StoredDocument],
+}
+
+/// Creates a case: takes the next reference number, opens the case, writes it (with the
+/// letter's fingerprint, when it was registered from one).
 pub(super) fn create(
     conn: &mut dyn WriterConnection,
     backend: Backend,
     frame: Frame,
-    case_type: &str,
-    year: i32,
-    open: OpenFn,
-    documents: &[StoredDocument],
+    job: NewCaseJob<'_>,
+    fingerprint: Option<&LetterFingerprint>,
 ) -> Result<(Outcome, Head), StoreError> {
+    let NewCaseJob { case_type, year, open, documents } = job;
     if !frame.begin.is_empty() {
         conn.exec(frame.begin)?;
     }
@@ -121,6 +134,9 @@ pub(super) fn create(
         params,
     );
     record_projections(&mut script, backend, &outcome, 1, documents)?;
+    if let Some(fingerprint) = fingerprint {
+        super::fingerprints::record(&mut script, state.id, fingerprint);
+    }
     script.plain(frame.end);
     conn.run(script)?;
     Ok((outcome, head))

@@ -13,6 +13,7 @@ use tokio::sync::{mpsc, oneshot};
 use super::MAX_BATCH;
 use super::conn::WriterConnection;
 use super::write::{self, Frame, Head};
+use crate::fingerprints::LetterFingerprint;
 use crate::{Backend, OpenFn, StoreError, StoredDocument};
 
 /// Work for the writer.
@@ -23,6 +24,8 @@ pub(super) enum Job {
         year: i32,
         open: OpenFn,
         documents: Vec<StoredDocument>,
+        /// An incoming letter's fingerprint, stored with the case.
+        fingerprint: Option<Box<LetterFingerprint>>,
         reply: oneshot::Sender<Result<Outcome, StoreError>>,
     },
     /// Checkpoint the write-ahead log; runs alone, outside any batch.
@@ -261,8 +264,9 @@ fn apply(conn: &mut dyn WriterConnection, backend: Backend, frame: Frame, job: J
         Job::Checkpoint { reply } => {
             Done::Checkpointed(reply, Err(StoreError::Write("a checkpoint cannot run inside a batch".into())))
         }
-        Job::Create { case_type, year, open, documents, reply } => {
-            match write::create(conn, backend, frame, &case_type, year, open, &documents) {
+        Job::Create { case_type, year, open, documents, fingerprint, reply } => {
+            let new = write::NewCaseJob { case_type: &case_type, year, open, documents: &documents };
+            match write::create(conn, backend, frame, new, fingerprint.as_deref()) {
                 Ok((outcome, head)) => {
                     let id = outcome.state.id;
                     Done::Created(reply, Box::new(Ok(outcome)), Some((id, head)))

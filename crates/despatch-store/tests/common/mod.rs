@@ -149,6 +149,7 @@ pub fn letter(name: &str) -> NewCase {
             email: None,
             their_reference: None,
             external_key: None,
+            matched: None,
         }],
         legacy_reference: None,
     }

@@ -52,6 +52,12 @@ pub(crate) struct CasePage {
     version: u64,
     reference: String,
     correspondent: String,
+    /// What intake matched the correspondent to, with its confidence; empty when nothing.
+    correspondent_match: String,
+    /// The campaign the letter is part of; empty when none.
+    campaign: String,
+    /// The search for the campaign's letters.
+    campaign_search: String,
     stage_id: String,
     stage: String,
     team: String,
@@ -141,6 +147,17 @@ async fn page(
         version: case.version,
         reference: case.reference.to_string(),
         correspondent: case.primary_correspondent().map(|c| c.details.name.clone()).unwrap_or_default(),
+        correspondent_match: case
+            .primary_correspondent()
+            .and_then(|c| c.details.matched.as_deref())
+            .map(describe_match)
+            .unwrap_or_default(),
+        campaign: case.campaign.clone().unwrap_or_default(),
+        campaign_search: case
+            .campaign
+            .as_ref()
+            .map(|c| format!("/search?q={}", super::query_value(&despatch_domain::case::campaign_search_words(c))))
+            .unwrap_or_default(),
         stage_id: case.stage.as_ref().map(|s| s.stage.clone()).unwrap_or_default(),
         stage: case
             .stage
@@ -347,4 +364,18 @@ pub(crate) async fn unallocate(
         }
         Err(other) => Err(other.into()),
     }
+}
+
+/// A correspondent's intake match as a sentence: what it was matched to, how sure, and whether
+/// its details were used.
+fn describe_match(matched: &despatch_domain::command::CorrespondentMatch) -> String {
+    let what = match matched.register.as_str() {
+        "mp" => format!("{} MP (Parliament member {})", matched.name, matched.key),
+        "council" => format!("{} ({})", matched.name, matched.key),
+        "known" => format!("{}, correspondent of {}", matched.name, matched.key),
+        other => format!("{} ({other} {})", matched.name, matched.key),
+    };
+    let how = if matched.applied { "matched to" } else { "possibly" };
+    let used = if matched.applied { "" } else { "; not applied, check before relying on it" };
+    format!("{how} {what}, {}% confidence{used}", matched.confidence_percent)
 }

@@ -85,6 +85,19 @@ fn describe(case_type: &str, event: &Event, world: &World) -> (String, Vec<Strin
             details.extend(working_days_late.filter(|&late| late > 0).map(|late| format!("{late} working days late")));
             ("Case closed".to_string(), details, false)
         }
+        EventKind::CampaignJoined { campaign, similarity_percent } => {
+            let detail = if *similarity_percent >= 100 {
+                "The first letter of the campaign; later letters are near-identical to it".to_string()
+            } else {
+                format!("{similarity_percent}% of the text is the same as an earlier letter of the campaign")
+            };
+            (format!("Part of campaign {campaign}"), vec![detail], false)
+        }
+        EventKind::ResendReceived { name, .. } => (
+            "Resend received".to_string(),
+            vec![format!("{name}: the same letter again, attached to this case; no new case was registered")],
+            false,
+        ),
         other => (humanise(other.type_name()), Vec::new(), false),
     }
 }

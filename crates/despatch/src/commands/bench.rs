@@ -162,6 +162,7 @@ fn letter(n: u64, received: chrono::NaiveDate) -> NewCase {
             email: None,
             their_reference: Some(format!("REF{n}")),
             external_key: None,
+            matched: None,
         }],
         legacy_reference: None,
     }

@@ -308,6 +308,7 @@ async fn register(casework: &Casework, letter: &Letter) -> anyhow::Result<String
         email: None,
         their_reference: None,
         external_key: None,
+        matched: None,
     };
     let new = NewCase {
         case_type: "MIN".to_string(),

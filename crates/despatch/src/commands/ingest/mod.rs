@@ -3,8 +3,14 @@
 //! reply is attached to the case its reference names, or imported as a closed historical case
 //! with its timeliness; a file already stored (same SHA-256) registers nothing new.
 //!
-//! Every letter is registered in one transaction (`Casework::open_with`): a file that cannot be
-//! read, or a letter the engine refuses, leaves nothing behind, and the batch goes on.
+//! Every letter is registered in one transaction (`Casework::open_letter`): a file that cannot
+//! be read, or a letter the engine refuses, leaves nothing behind, and the batch goes on.
+//!
+//! An incoming letter is first compared with the letters already registered (`seen.rs`): the
+//! same text again, in any format, is a resend, attached to the first case with a "resend
+//! received" event instead of registering anew; a near-identical letter is registered and
+//! flagged as part of that letter's campaign; a sender matching an earlier case's correspondent
+//! is offered as that correspondent, and their details reused only above the match threshold.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -22,9 +28,14 @@ use despatch_intake::register::{Registers, Source};
 use despatch_intake::text::Kind;
 use despatch_intake::{CorrespondentType, Direction, Intake, Options, Party};
 use despatch_store::{Casework, NewDocument};
-use serde::Serialize;
 
 use super::db;
+
+mod seen;
+mod summary;
+
+pub use summary::{Outcome, Record, Summary};
+use summary::{line, text_summary};
 
 /// Extensions taken from a folder (a file named on the command line is always tried).
 const LETTER_EXTENSIONS: &[&str] =
@@ -90,84 +101,6 @@ pub struct Args {
     received: Option<NaiveDate>,
 }
 
-/// What became of one letter.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "outcome", rename_all = "snake_case")]
-pub enum Outcome {
-    /// A new case was opened.
-    Registered {
-        /// Its reference.
-        case: String,
-        /// The stage it is at (`None`: closed as a historical case).
-        stage: Option<String>,
-        /// Date received.
-        received: NaiveDate,
-        /// Case deadline.
-        deadline: Option<NaiveDate>,
-        /// For an imported reply: the date it was sent.
-        despatched_on: Option<NaiveDate>,
-        /// For an imported reply: working days after the deadline (0 when on time).
-        working_days_late: Option<u32>,
-        /// Something a person should check, e.g. a deadline counted without bank holidays.
-        #[serde(skip_serializing_if = "Option::is_none")]
-        warning: Option<String>,
-    },
-    /// A reply attached to the case its reference names.
-    Attached {
-        /// The case's reference.
-        case: String,
-    },
-    /// The same bytes are already stored on these cases; nothing was created.
-    Duplicate {
-        /// References of the cases holding them.
-        cases: Vec<String>,
-    },
-    /// Nothing was stored for this letter.
-    Failed {
-        /// Why.
-        reason: String,
-    },
-}
-
-/// One letter's line in the summary.
-#[derive(Debug, Clone, Serialize)]
-pub struct Record {
-    /// The file (and for a mailbox, `#n` for the message).
-    pub file: String,
-    /// What became of it.
-    #[serde(flatten)]
-    pub result: Outcome,
-}
-
-/// The counts of a batch and a record per letter.
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct Summary {
-    /// New cases.
-    pub registered: usize,
-    /// Replies attached to existing cases.
-    pub attached: usize,
-    /// Letters already stored.
-    pub duplicates: usize,
-    /// Letters (or files) that stored nothing.
-    pub failed: usize,
-    /// Files in the folders named that are not letter formats, and were not read.
-    pub skipped: Vec<String>,
-    /// Per letter, in order.
-    pub files: Vec<Record>,
-}
-
-impl Summary {
-    fn add(&mut self, record: Record) {
-        match record.result {
-            Outcome::Registered { .. } => self.registered += 1,
-            Outcome::Attached { .. } => self.attached += 1,
-            Outcome::Duplicate { .. } => self.duplicates += 1,
-            Outcome::Failed { .. } => self.failed += 1,
-        }
-        self.files.push(record);
-    }
-}
-
 /// The files to read: each file named, and the letter files directly inside each folder named.
 fn expand(paths: &[PathBuf], skipped: &mut Vec<String>) -> Vec<PathBuf> {
     let mut files = Vec::new();
@@ -229,6 +162,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         actor: &actor,
         import: !args.no_import,
         received: args.received,
+        match_threshold: args.match_threshold,
     };
     for path in &files {
         progress.set_message(path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
@@ -301,6 +235,8 @@ struct Ingest<'a> {
     import: bool,
     /// The date the incoming letters were received; `None` for today.
     received: Option<NaiveDate>,
+    /// Confidence at or above which a correspondent match is applied.
+    match_threshold: f32,
 }
 
 /// A file as stored: its bytes, the name and media type it is stored under, and its text.
@@ -379,7 +315,16 @@ impl Ingest<'_> {
             }
             return self.import_reply(intake, &original, now).await;
         }
-        self.register_incoming(intake, &original, now).await
+        let seen = seen::look(store.as_ref(), intake, self.match_threshold).await?;
+        if let Some((case_id, reference)) = &seen.resend_of {
+            let (document, stored) = original.document(ORIGINAL);
+            self.casework
+                .record_resend(*case_id, document, stored, self.actor, now)
+                .await
+                .map_err(|e| format!("a resend of {reference}, not attached, nothing stored: {e}"))?;
+            return Ok(Outcome::Resend { case: reference.clone() });
+        }
+        self.register_incoming(intake, &original, &seen, now).await
     }
 
     /// Attaches a reply (and its email attachments) to the case it answers.
@@ -475,11 +420,13 @@ impl Ingest<'_> {
         Ok(result)
     }
 
-    /// Registers an incoming letter as a new case at the first stage.
+    /// Registers an incoming letter as a new case at the first stage, with its fingerprint, its
+    /// campaign (when it is part of one) and what its correspondent matched.
     async fn register_incoming(
         &self,
         intake: &Intake,
         original: &Original,
+        seen: &seen::Seen,
         now: DateTime<Utc>,
     ) -> Result<Outcome, String> {
         let fields = &intake.fields;
@@ -497,23 +444,65 @@ impl Ingest<'_> {
             self.put_field(&mut data, "OriginalChannel", channel.to_string());
         }
         let their_reference = fields.reference.as_ref().map(|r| r.value.clone());
+        let mut details = correspondent(intake, their_reference);
+        if let Some(details) = details.as_mut() {
+            seen.apply_to(details, &intake.matches);
+        }
+        let fingerprint = seen.fingerprint(intake, details.as_ref());
         let new = NewCase {
             case_type: self.case_type.to_string(),
             received,
             data,
-            correspondents: correspondent(intake, their_reference).into_iter().collect(),
+            correspondents: details.into_iter().collect(),
             legacy_reference: None,
         };
         let (document, stored) = original.document(ORIGINAL);
         let mut then = vec![Command::AttachDocument { document }];
         let mut documents = vec![stored];
         add_attachments(intake, original, &mut then, &mut documents);
+        if let Some(campaign) = &seen.campaign {
+            then.push(Command::JoinCampaign {
+                campaign: campaign.campaign.clone(),
+                similarity_percent: seen::percent(campaign.similarity),
+            });
+        }
         let outcome = self
             .casework
-            .open_with(new, then, documents, self.actor, now)
+            .open_letter(new, then, documents, Some(fingerprint), self.actor, now)
             .await
             .map_err(|e| format!("not registered, nothing stored: {e}"))?;
-        Ok(registered(&outcome))
+        let mut result = registered(&outcome);
+        let flagged = match seen.first_case {
+            Some(first) => self.flag_first_of_campaign(first, now).await,
+            None => Ok(()),
+        };
+        if let Outcome::Registered { campaign, matches, warning, .. } = &mut result {
+            campaign.clone_from(&seen.campaign);
+            *matches = seen.known.iter().chain(&intake.matches).cloned().collect();
+            matches.sort_by(|a, b| b.confidence.total_cmp(&a.confidence));
+            matches.truncate(5);
+            if let Err(error) = flagged {
+                *warning = Some(error);
+            }
+        }
+        Ok(result)
+    }
+
+    /// Flags the first case of a new campaign as part of it (its own reference is the
+    /// campaign's id), unless it already is.
+    async fn flag_first_of_campaign(&self, case_id: i64, now: DateTime<Utc>) -> Result<(), String> {
+        let store = self.casework.store();
+        let Some(first) = store.case(case_id).await.map_err(|e| e.to_string())? else { return Ok(()) };
+        if first.campaign.is_some() {
+            return Ok(());
+        }
+        let command = Command::JoinCampaign { campaign: first.reference.to_string(), similarity_percent: 100 };
+        self.casework.execute_on(&first, &command, self.actor, now).await.map(|_| ()).map_err(|e| {
+            format!(
+                "the campaign's first case {} could not be flagged as part of it (search for it by its id): {e}",
+                first.reference
+            )
+        })
     }
 
     /// Sets a case field when the case type defines it (and, for a choice, offers the value).
@@ -647,6 +636,7 @@ fn correspondent(intake: &Intake, their_reference: Option<String>) -> Option<Cor
         email: party.email.clone(),
         their_reference,
         external_key: mp_key,
+        matched: None,
     })
 }
 
@@ -664,120 +654,14 @@ fn registered(outcome: &engine::Outcome) -> Outcome {
         despatched_on: state.despatched_on,
         working_days_late,
         warning: None,
+        campaign: None,
+        matches: Vec::new(),
     }
-}
-
-/// One letter's line: what became of it.
-fn line(record: &Record) -> String {
-    match &record.result {
-        Outcome::Registered { case, stage: Some(stage), received, deadline, .. } => {
-            let due = deadline.map(|d| format!(", due {d}")).unwrap_or_default();
-            format!("registered  {}: {case} at {stage}, received {received}{due}", record.file)
-        }
-        Outcome::Registered { case, stage: None, received, deadline, despatched_on, working_days_late, warning } => {
-            let on = |d: &Option<NaiveDate>| d.map_or("-".to_string(), |d| d.to_string());
-            let late = match working_days_late {
-                Some(0) => ", on time".to_string(),
-                Some(days) => format!(", {days} working days late"),
-                None => String::new(),
-            };
-            let warning = warning.as_ref().map(|w| format!(" (check: {w})")).unwrap_or_default();
-            format!(
-                "registered  {}: {case} imported closed, received {received}, deadline {}, despatched {}{late}{warning}",
-                record.file,
-                on(deadline),
-                on(despatched_on)
-            )
-        }
-        Outcome::Attached { case } => format!("attached    {}: to {case}", record.file),
-        Outcome::Duplicate { cases } => format!("duplicate   {}: already on {}", record.file, cases.join(", ")),
-        Outcome::Failed { reason } => format!("failed      {}: {reason}", record.file),
-    }
-}
-
-/// The summary lines ending a batch.
-fn text_summary(summary: &Summary) -> String {
-    let mut out = format!(
-        "\n{} registered, {} attached, {} duplicates, {} failed\n",
-        summary.registered, summary.attached, summary.duplicates, summary.failed
-    );
-    for record in &summary.files {
-        if let Outcome::Failed { reason } = &record.result {
-            out.push_str(&format!("  failed {}: {reason}\n", record.file));
-        }
-    }
-    if !summary.skipped.is_empty() {
-        let mut kinds: Vec<String> = summary
-            .skipped
-            .iter()
-            .map(|file| {
-                Path::new(file).extension().map_or("(none)".to_string(), |e| format!(".{}", e.to_string_lossy()))
-            })
-            .collect();
-        kinds.sort();
-        kinds.dedup();
-        let (count, verb) = match summary.skipped.len() {
-            1 => ("1 file".to_string(), "was"),
-            n => (format!("{n} files"), "were"),
-        };
-        out.push_str(&format!("{count} in the folders {verb} not read (not letter formats: {})\n", kinds.join(" ")));
-    }
-    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, d).expect("valid date")
-    }
-
-    #[test]
-    fn the_summary_counts_each_outcome_and_lists_every_failure_with_its_reason() {
-        let mut summary = Summary::default();
-        let registered = Outcome::Registered {
-            case: "MIN/0000001/26".into(),
-            stage: Some("DATA_INPUT".into()),
-            received: day(2026, 11, 27),
-            deadline: Some(day(2026, 12, 25)),
-            despatched_on: None,
-            working_days_late: None,
-            warning: None,
-        };
-        summary.add(Record { file: "a.txt".into(), result: registered });
-        summary.add(Record { file: "b.txt".into(), result: Outcome::Attached { case: "MIN/0000001/26".into() } });
-        summary
-            .add(Record { file: "c.txt".into(), result: Outcome::Duplicate { cases: vec!["MIN/0000001/26".into()] } });
-        summary.add(Record { file: "d.txt".into(), result: Outcome::Failed { reason: "the file is empty".into() } });
-        summary.skipped.push("labels/a.json".into());
-        let text = text_summary(&summary);
-        assert!(text.contains("1 registered, 1 attached, 1 duplicates, 1 failed"), "{text}");
-        assert!(text.contains("  failed d.txt: the file is empty"), "{text}");
-        assert!(text.contains("1 file in the folders was not read (not letter formats: .json)"), "{text}");
-        assert!(!text.contains("a.txt"), "only failures are repeated in the summary: {text}");
-    }
-
-    #[test]
-    fn an_imported_reply_line_says_how_late_it_was() {
-        let record = Record {
-            file: "000.txt".into(),
-            result: Outcome::Registered {
-                case: "MIN/0000001/26".into(),
-                stage: None,
-                received: day(2018, 11, 14),
-                deadline: Some(day(2018, 12, 12)),
-                despatched_on: Some(day(2018, 12, 21)),
-                working_days_late: Some(7),
-                warning: None,
-            },
-        };
-        assert_eq!(
-            line(&record),
-            "registered  000.txt: MIN/0000001/26 imported closed, received 2018-11-14, deadline 2018-12-12, \
-             despatched 2018-12-21, 7 working days late"
-        );
-    }
 
     #[test]
     fn a_folder_gives_its_letter_files_in_name_order_and_sets_aside_the_rest() {
