@@ -53,6 +53,9 @@ enum Workload {
         #[arg(long)]
         no_cache: bool,
     },
+    /// Fills a fresh database with open cases in one team's workstack and a user of that team,
+    /// for the web workstack benchmark (`scripts/bench-web.sh`); prints one JSON line.
+    Workstack(super::bench_workstack::Args),
 }
 
 const FILLER: &str = "The Minister thanks the correspondent for their letter and notes the points raised \
@@ -60,12 +63,15 @@ about local services; officials will consider them carefully and respond in due 
 
 /// Runs `despatch bench`.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let Workload::Lifecycle { cases, clients, db: url, acks, no_cache } = args.workload;
+    let (cases, clients, url, acks, no_cache) = match args.workload {
+        Workload::Lifecycle { cases, clients, db, acks, no_cache } => (cases, clients, db, acks, no_cache),
+        Workload::Workstack(args) => return super::bench_workstack::run(args),
+    };
     if cases == 0 || clients == 0 || clients > 1024 {
         bail!("--cases must be at least 1 and --clients between 1 and 1024");
     }
     let scratch = tempfile_dir()?;
-    let url = url.unwrap_or_else(|| scratch.join("bench.db").display().to_string());
+    let url: String = url.unwrap_or_else(|| scratch.join("bench.db").display().to_string());
     let result = db::runtime()?.block_on(lifecycle(&url, cases, clients, acks, no_cache));
     let _ = std::fs::remove_dir_all(&scratch);
     result
@@ -79,7 +85,7 @@ fn tempfile_dir() -> anyhow::Result<std::path::PathBuf> {
 
 /// The organisation the workload runs in: the definitions' teams, one drafting team and one
 /// private office linked to topic BENCH, and 50 users in every team.
-fn bench_directory() -> Directory {
+pub(super) fn bench_directory() -> Directory {
     let mut directory = Directory::default();
     let teams = [
         "PERFORMANCE_AND_PROCESS",
@@ -148,7 +154,7 @@ fn note(n: u64, stage: &str, step: usize) -> String {
     text
 }
 
-fn letter(n: u64, received: chrono::NaiveDate) -> NewCase {
+pub(super) fn letter(n: u64, received: chrono::NaiveDate) -> NewCase {
     NewCase {
         case_type: "MIN".to_string(),
         received,
@@ -265,7 +271,7 @@ async fn lifecycle(url: &str, cases: u64, clients: u64, acks: bool, no_cache: bo
 }
 
 /// Peak resident memory of this process in MiB (Linux), or null.
-fn peak_rss_mib() -> Option<f64> {
+pub(super) fn peak_rss_mib() -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let kib: f64 = status.lines().find(|l| l.starts_with("VmHWM:"))?.split_whitespace().nth(1)?.parse().ok()?;
     Some((kib / 1024.0 * 10.0).round() / 10.0)

@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod audit;
 pub mod bench;
+mod bench_workstack;
 pub mod db;
 pub mod deadline;
 pub mod definitions;
