@@ -58,10 +58,18 @@ def main():
         shot("dashboard.png")
         go("/teams/PERFORMANCE_AND_PROCESS")
         shot("workstack.png")
+        # Two rows selected and allocated in one go: the success banner names both cases.
+        for label in call("POST", s + "/elements", {"using": "css selector",
+                                                     "value": "#cases tbody .govuk-checkboxes__label"})[:2]:
+            call("POST", s + f"/element/{next(iter(label.values()))}/click", {})
+        call("POST", s + f"/element/{find('button[value=allocate-to-me]')}/click", {})
+        shot("workstack-bulk.png")
+        go("/cases/new")
+        shot("create-case.png")
         href = call("POST", s + "/execute/sync", {"script": """
             const row = [...document.querySelectorAll('.app-case-table tbody tr')]
                 .find(r => r.textContent.includes('Data Input'));
-            return row.querySelector('a').getAttribute('href');""", "args": []})
+            return row.querySelector('a.govuk-link').getAttribute('href');""", "args": []})
         go(href)
         shot("case-data-input.png")
         go("/teams/PERFORMANCE_AND_PROCESS")
