@@ -156,8 +156,8 @@ async fn a_workstack_page_filters_by_allocation_and_reference_and_sorts_by_the_c
     assert_eq!(ids_of(&owners)[0], ids[1], "the allocated case first when sorted by owner descending");
     let unallocated = store.workstack_page(&team(AllocationFilter::Unallocated, WorkstackSort::Deadline, false)).await;
     assert_eq!(ids_of(&unallocated.expect("a page")), vec![ids[0], ids[2]], "oldest deadline first, then id");
-    let mine = store.workstack_page(&team(AllocationFilter::User("alice".to_string()), WorkstackSort::Deadline, false));
-    assert_eq!(ids_of(&mine.await.expect("a page")), vec![ids[1]]);
+    let alices = team(AllocationFilter::User("alice".to_string()), WorkstackSort::Deadline, false);
+    assert_eq!(ids_of(&store.workstack_page(&alices).await.expect("a page")), vec![ids[1]]);
 
     let reference = store.case(ids[2]).await.expect("read").expect("the case").reference.to_string();
     let by_reference = WorkstackQuery {
