@@ -503,9 +503,15 @@ async fn take_next_case_allocates_the_oldest_unallocated_case_and_says_when_none
     assert!(page.contains("There is no unallocated case to take in this team"));
 }
 
-/// The shared letters folder (`shared/data/letters`, beside the checkout).
+/// The shared letters folder: `shared/data/letters` in the nearest folder above the crate that
+/// has one (a checkout sits beside `shared/`, or deeper for a worktree).
 fn letters() -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/letters")
+    let crate_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    crate_dir
+        .ancestors()
+        .map(|dir| dir.join("shared/data/letters"))
+        .find(|dir| dir.is_dir())
+        .unwrap_or_else(|| crate_dir.join("../../../shared/data/letters"))
 }
 
 #[tokio::test]
