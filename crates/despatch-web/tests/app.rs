@@ -593,6 +593,51 @@ async fn uploaded_letters_become_cases_at_data_input_with_their_extracted_fields
     assert_eq!(forged.status(), StatusCode::FORBIDDEN, "an upload without the session's token is refused");
 }
 
+/// A campaign letter: the same body from a different person at a different address.
+fn campaign_letter(name: &str, street: &str, postcode: &str) -> String {
+    format!(
+        "{street}\nLeeds\n{postcode}\n\n3 March 2026\n\nHome Office\n2 Marsham Street\nLondon SW1P 4DF\n\n\
+         Dear Home Secretary,\n\nI am writing as one of many residents deeply concerned about the planned closure \
+         of the custody suite at our local police station. Officers already travel long distances with people \
+         they have arrested, and every hour spent on the road is an hour not spent on patrol in our streets. \
+         The consultation last autumn did not explain how response times would be protected, and the figures \
+         published since then suggest they will get worse. I urge you to pause the closure until an independent \
+         review of the effect on response times has been published and discussed with the community.\n\n\
+         Yours sincerely,\n\n{name}\n"
+    )
+}
+
+async fn upload_texts(app: &App, client: &reqwest::Client, files: &[(&str, String)]) -> reqwest::Response {
+    let (_, page) = get(client, app.url("/cases/new")).await;
+    let mut form = reqwest::multipart::Form::new().text("csrf", csrf(&page)).text("upload_case_type", "MIN");
+    for (name, text) in files {
+        let part = reqwest::multipart::Part::bytes(text.clone().into_bytes()).file_name(name.to_string());
+        form = form.part("letters", part);
+    }
+    client.post(app.url("/cases/upload")).multipart(form).send().await.expect("an answer")
+}
+
+#[tokio::test]
+async fn uploaded_letters_report_a_campaign_joined_and_a_resend_attached_to_its_first_case() {
+    let app = start().await;
+    let client = signed_in(&app, testkit::CASEWORKER).await;
+    let first = campaign_letter("Margaret Ellison", "14 Mill Lane", "LS13 4QT");
+    let opened = upload_texts(&app, &client, &[("ellison.txt", first.clone())]).await;
+    assert!(opened.url().path().starts_with("/cases/"), "a first letter opens its case: {}", opened.url());
+    let first_case = opened.url().path().to_string();
+
+    let second = campaign_letter("David Okafor", "7 Station Road", "LS6 2QB");
+    // The first letter again with other line endings: other bytes, the same letter.
+    let resend = first.replace('\n', "\r\n");
+    let listed = upload_texts(&app, &client, &[("okafor.txt", second), ("ellison-again.txt", resend)]).await;
+    assert_eq!(listed.status(), StatusCode::OK);
+    let page = listed.text().await.expect("html");
+    assert!(page.contains("part of campaign"), "the second letter joins the first's campaign: {page}");
+    assert!(page.contains("attached to its case as a resend"), "{page}");
+    assert!(page.contains(&format!("href=\"{first_case}\"")), "the resend links to the first case: {page}");
+    assert_eq!(page.matches("Not registered").count(), 0, "{page}");
+}
+
 /// The case page's identity bar (reference, primary correspondent, stage, deadline).
 fn identity(page: &str) -> &str {
     let start = page.find("class=\"app-identity-bar\"").expect("an identity bar");
