@@ -79,7 +79,8 @@ impl Registrar<'_> {
         outcomes
     }
 
-    /// Registers one letter: a duplicate, an attached reply, an imported reply or a new case.
+    /// Registers one letter: a duplicate, a resend, an attached reply, an imported reply or a new
+    /// case (perhaps part of a campaign).
     pub async fn letter(&self, intake: &Intake, original: Original, now: DateTime<Utc>) -> Result<Outcome, String> {
         let store = self.casework.store();
         let holders = store.cases_with_document(&original.sha256()).await.map_err(|e| e.to_string())?;
