@@ -2,7 +2,7 @@
 """Screenshots of the main pages of a running `despatch demo`, taken in headless Chromium over
 the WebDriver protocol (chromedriver on port 9515), signed in through the real sign-in form.
 
-    chromedriver --port=9515 &
+    chromedriver --port=9515 &        # or another port, named by CHROMEDRIVER_URL
     despatch demo --addr 127.0.0.1:8099 &
     python3 scripts/screenshots.py http://127.0.0.1:8099 docs/screenshots
 """
@@ -13,7 +13,7 @@ import sys
 import urllib.request
 
 BASE, OUT = sys.argv[1], sys.argv[2]
-DRIVER = "http://127.0.0.1:9515"
+DRIVER = os.environ.get("CHROMEDRIVER_URL", "http://127.0.0.1:9515")
 PASSWORD = "despatch-demo-2026"
 
 
@@ -58,10 +58,19 @@ def main():
         shot("dashboard.png")
         go("/teams/PERFORMANCE_AND_PROCESS")
         shot("workstack.png")
+        # Two rows selected and allocated in one go: the success banner names both cases.
+        for label in call("POST", s + "/elements", {"using": "css selector",
+                                                     "value": "#cases tbody .govuk-checkboxes__label"})[:2]:
+            call("POST", s + f"/element/{next(iter(label.values()))}/click", {})
+        call("POST", s + f"/element/{find('button[value=allocate-to-me]')}/click", {})
+        shot("workstack-bulk.png")
+        go("/cases/new")
+        shot("create-case.png")
+        go("/teams/PERFORMANCE_AND_PROCESS")
         href = call("POST", s + "/execute/sync", {"script": """
             const row = [...document.querySelectorAll('.app-case-table tbody tr')]
                 .find(r => r.textContent.includes('Data Input'));
-            return row.querySelector('a').getAttribute('href');""", "args": []})
+            return row.querySelector('a.govuk-link').getAttribute('href');""", "args": []})
         go(href)
         shot("case-data-input.png")
         go("/teams/PERFORMANCE_AND_PROCESS")

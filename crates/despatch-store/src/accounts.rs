@@ -85,4 +85,59 @@ pub trait Workload {
 
     /// Open cases whose current stage is allocated to `user`, oldest deadline first.
     async fn user_cases(&self, user: &str, page: u32, page_size: u32) -> Result<Page, StoreError>;
+
+    /// A page of open cases chosen and ordered by `query` (a team's or a user's workstack), with
+    /// the true total. Ties are broken by case id, so pages never overlap.
+    async fn workstack_page(&self, query: &WorkstackQuery) -> Result<Page, StoreError>;
+}
+
+/// The column a workstack is sorted by.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum WorkstackSort {
+    /// Stage deadline, then case deadline (the default: oldest first).
+    #[default]
+    Deadline,
+    /// Case reference.
+    Reference,
+    /// Current stage id.
+    Stage,
+    /// Allocated user (unallocated first when ascending).
+    Owner,
+    /// Team holding the current stage.
+    Team,
+    /// Received date.
+    Received,
+}
+
+/// Which allocation a workstack shows.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum AllocationFilter {
+    /// Every open case.
+    #[default]
+    Any,
+    /// Only cases allocated to nobody.
+    Unallocated,
+    /// Only cases allocated to this user.
+    User(String),
+}
+
+/// What a workstack page shows: open cases of a team and/or a user, filtered and sorted.
+#[derive(Debug, Clone, Default)]
+pub struct WorkstackQuery {
+    /// Only cases whose current stage is with this team.
+    pub team: Option<String>,
+    /// Only cases at this stage id.
+    pub stage: Option<String>,
+    /// Allocation filter.
+    pub allocation: AllocationFilter,
+    /// Only cases whose reference contains this text (case-insensitive).
+    pub reference: Option<String>,
+    /// Sort column.
+    pub sort: WorkstackSort,
+    /// Sort descending instead of ascending.
+    pub descending: bool,
+    /// 1-based page.
+    pub page: u32,
+    /// Rows per page (1–500).
+    pub page_size: u32,
 }

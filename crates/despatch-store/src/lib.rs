@@ -32,7 +32,9 @@ use despatch_domain::engine::{CommandError, Outcome};
 use despatch_domain::reference::Reference;
 use serde::Serialize;
 
-pub use accounts::{Account, Accounts, SessionRecord, TeamCounts, Workload};
+pub use accounts::{
+    Account, Accounts, AllocationFilter, SessionRecord, TeamCounts, Workload, WorkstackQuery, WorkstackSort,
+};
 pub use casework::Casework;
 pub use documents::{Collected, DocumentError, DocumentStore, S3Settings};
 pub use fingerprints::{CampaignCandidate, Fingerprints, KnownSender, LetterFingerprint, SenderKey};

@@ -6,7 +6,9 @@ mod common;
 use chrono::NaiveDate;
 use common::{Kind, TestDb, alice, casework, letter, now};
 use despatch_domain::command::Command;
-use despatch_store::{Account, SearchQuery, SessionRecord, TeamCounts};
+use despatch_store::{
+    Account, AllocationFilter, SearchQuery, SessionRecord, TeamCounts, WorkstackQuery, WorkstackSort,
+};
 
 fn account(name: &str, hash: &str, administrator: bool) -> Account {
     Account {
@@ -126,7 +128,54 @@ async fn a_search_within_teams_counts_only_the_cases_those_teams_hold_or_have_he
     assert_eq!(store.search(&within(&[])).await.expect("search").total, 0, "no team, no cases");
 }
 
+async fn a_workstack_page_filters_by_allocation_and_reference_and_sorts_by_the_chosen_column(kind: Kind) {
+    let Some(db) = TestDb::new(kind).await else { return };
+    let casework = casework(despatch_store::open(&db.url).await.expect("open"));
+    let mut ids = Vec::new();
+    for name in ["Cllr One", "Cllr Two", "Cllr Three"] {
+        ids.push(casework.open(letter(name), &alice(), now()).await.expect("opened").state.id);
+    }
+    let take = Command::AllocateToUser { user: "alice".to_string() };
+    casework.execute(ids[1], None, &take, &alice(), now()).await.expect("allocated");
+    let store = casework.store();
+    let team = |allocation: AllocationFilter, sort: WorkstackSort, descending: bool| WorkstackQuery {
+        team: Some("PERFORMANCE_AND_PROCESS".to_string()),
+        allocation,
+        sort,
+        descending,
+        page: 1,
+        page_size: 2,
+        ..WorkstackQuery::default()
+    };
+    let ids_of = |page: &despatch_store::Page| page.rows.iter().map(|row| row.id).collect::<Vec<_>>();
+
+    let newest_first = store.workstack_page(&team(AllocationFilter::Any, WorkstackSort::Reference, true)).await;
+    let newest_first = newest_first.expect("a page");
+    assert_eq!((newest_first.total, ids_of(&newest_first)), (3, vec![ids[2], ids[1]]), "true total, two per page");
+    let owners = store.workstack_page(&team(AllocationFilter::Any, WorkstackSort::Owner, true)).await.expect("a page");
+    assert_eq!(ids_of(&owners)[0], ids[1], "the allocated case first when sorted by owner descending");
+    let unallocated = store.workstack_page(&team(AllocationFilter::Unallocated, WorkstackSort::Deadline, false)).await;
+    assert_eq!(ids_of(&unallocated.expect("a page")), vec![ids[0], ids[2]], "oldest deadline first, then id");
+    let alices = team(AllocationFilter::User("alice".to_string()), WorkstackSort::Deadline, false);
+    assert_eq!(ids_of(&store.workstack_page(&alices).await.expect("a page")), vec![ids[1]]);
+
+    let reference = store.case(ids[2]).await.expect("read").expect("the case").reference.to_string();
+    let by_reference = WorkstackQuery {
+        reference: Some(reference.to_lowercase()),
+        ..team(AllocationFilter::Any, WorkstackSort::Deadline, false)
+    };
+    assert_eq!(ids_of(&store.workstack_page(&by_reference).await.expect("a page")), vec![ids[2]]);
+    let wildcard = WorkstackQuery { reference: Some("%".to_string()), ..by_reference };
+    assert_eq!(store.workstack_page(&wildcard).await.expect("a page").total, 0, "% is matched literally");
+    let elsewhere = WorkstackQuery {
+        team: Some("POLICING_DRAFTING".to_string()),
+        ..team(AllocationFilter::Any, WorkstackSort::Deadline, false)
+    };
+    assert_eq!(store.workstack_page(&elsewhere).await.expect("a page").total, 0);
+}
+
 on_both_backends!(
+    a_workstack_page_filters_by_allocation_and_reference_and_sorts_by_the_chosen_column,
     a_search_within_teams_counts_only_the_cases_those_teams_hold_or_have_held,
     an_account_is_saved_found_and_its_password_and_role_replaced,
     sessions_are_found_touched_ended_and_swept_when_idle_or_too_old,

@@ -18,6 +18,9 @@ pub enum WebError {
     /// A form without a valid CSRF token, or posted from another site.
     #[error("the form could not be accepted; go back, reload the page and try again")]
     BadToken,
+    /// An upload form's body is larger than the limit (bytes).
+    #[error("the files are too large to send together: at most {} MB at a time", .0 / (1024 * 1024))]
+    TooLarge(usize),
     /// The application could not start or be set up.
     #[error("{0}")]
     Setup(String),
@@ -43,6 +46,7 @@ impl IntoResponse for WebError {
             WebError::NotFound => (StatusCode::NOT_FOUND, "Page not found"),
             WebError::Forbidden => (StatusCode::FORBIDDEN, "You do not have access to this page"),
             WebError::BadToken => (StatusCode::FORBIDDEN, "Your form could not be accepted"),
+            WebError::TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "The files are too large"),
             WebError::Store(StoreError::NotFound(_)) => (StatusCode::NOT_FOUND, "Page not found"),
             WebError::Setup(_) | WebError::Store(_) | WebError::Render(_) => {
                 tracing::error!(error = %self, "request failed");

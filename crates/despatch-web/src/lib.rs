@@ -14,6 +14,7 @@ mod assets;
 pub mod auth;
 mod error;
 mod pages;
+pub mod registration;
 mod security;
 mod session;
 mod throttle;
@@ -28,6 +29,7 @@ use axum::routing::{get, post};
 use despatch_domain::calendar::BankHolidays;
 use despatch_domain::definition::Definitions;
 use despatch_domain::engine::World;
+use despatch_intake::register::Registers;
 use despatch_store::{Casework, Store};
 use tokio::net::TcpListener;
 
@@ -65,12 +67,25 @@ pub struct AppState {
     casework: Casework,
     config: Arc<Config>,
     throttle: Arc<throttle::Throttle>,
+    /// The MP and council registers, for matching letters' correspondents and the MP picker;
+    /// `None` when they were not found.
+    registers: Option<Arc<Registers>>,
 }
 
 impl AppState {
     /// State over a casework service.
+    /// The registers are read from `shared/data` found from the current folder upwards
+    /// ([`Registers::find_default`]); without them correspondents are not matched and the MP
+    /// picker is empty.
     pub fn new(casework: Casework, config: Config) -> AppState {
-        AppState { casework, config: Arc::new(config), throttle: Arc::default() }
+        let registers = Registers::find_default().and_then(|dir| match Registers::load(&dir) {
+            Ok(registers) => Some(Arc::new(registers)),
+            Err(error) => {
+                tracing::warn!(%error, "the MP and council registers could not be read");
+                None
+            }
+        });
+        AppState { casework, config: Arc::new(config), throttle: Arc::default(), registers }
     }
 
     fn store(&self) -> &Arc<dyn Store> {
@@ -98,11 +113,28 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/", get(pages::dashboard::show))
         .route("/teams/{team}", get(pages::workstack::show))
+        .route("/teams/{team}/bulk", post(pages::bulk::team))
+        .route("/teams/{team}/take-next", post(pages::bulk::take_next))
+        .route("/mine", get(pages::workstack::mine))
+        .route("/mine/bulk", post(pages::bulk::mine))
+        .route("/cases/new", get(pages::create::show).post(pages::create::create))
+        .route(
+            "/cases/upload",
+            post(pages::create::upload).layer(axum::extract::DefaultBodyLimit::max(security::MAX_UPLOAD)),
+        )
         .route("/cases/{id}", get(pages::case::show))
         .route("/cases/{id}/stage", post(pages::case::complete_stage))
         .route("/cases/{id}/allocate-to-me", post(pages::case::allocate_to_me))
         .route("/cases/{id}/unallocate", post(pages::case::unallocate))
         .route("/cases/{id}/notes", post(pages::case::add_note))
+        .route("/cases/{id}/correspondents", post(pages::parties::add_correspondent))
+        .route("/cases/{id}/correspondents/{n}", post(pages::parties::edit_correspondent))
+        .route("/cases/{id}/correspondents/{n}/primary", post(pages::parties::make_primary))
+        .route(
+            "/cases/{id}/documents",
+            post(pages::parties::upload).layer(axum::extract::DefaultBodyLimit::max(security::MAX_UPLOAD)),
+        )
+        .route("/cases/{id}/documents/{sha256}", get(pages::parties::download))
         .route("/search", get(pages::search::show))
         .route("/sign-in", get(auth::sign_in_page).post(auth::sign_in))
         .route("/sign-out", post(auth::sign_out))

@@ -1,7 +1,7 @@
 //! Security headers on every response, and the CSRF guard on every form post.
 
 use axum::body::{Body, to_bytes};
-use axum::extract::{Request, State};
+use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, HeaderName, HeaderValue};
 use axum::http::{Method, header};
 use axum::middleware::Next;
@@ -17,6 +17,10 @@ pub(crate) const CSP: &str = "default-src 'self'; script-src 'self'; style-src '
 
 /// Largest form body accepted.
 const MAX_FORM: usize = 256 * 1024;
+
+/// Largest upload form body accepted (all its files together). The store's upload checks apply
+/// their own, usually smaller, limit to each file.
+pub(crate) const MAX_UPLOAD: usize = 64 * 1024 * 1024;
 
 /// Middleware: adds the security headers, and `Cache-Control: no-store` to pages (case data must
 /// not stay in shared caches or the back-button cache of a signed-out browser).
@@ -66,12 +70,10 @@ async fn check(request: Request) -> Result<Request, WebError> {
     if site.is_some_and(|site| site != "same-origin" && site != "none") {
         return Err(WebError::BadToken);
     }
-    let is_form = request
-        .headers()
-        .get(CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-    if !is_form {
+    let content_type = request.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let is_form = content_type.starts_with("application/x-www-form-urlencoded");
+    let is_upload = content_type.starts_with("multipart/form-data");
+    if !is_form && !is_upload {
         return Err(WebError::BadToken);
     }
     let expected = match request.extensions().get::<Session>() {
@@ -82,6 +84,14 @@ async fn check(request: Request) -> Result<Request, WebError> {
         None => return Err(WebError::BadToken),
     };
     let (parts, body) = request.into_parts();
+    if is_upload {
+        let bytes = to_bytes(body, MAX_UPLOAD).await.map_err(|_| WebError::TooLarge(MAX_UPLOAD))?;
+        let given = multipart_token(&parts, bytes.clone()).await;
+        if !given.is_some_and(|given| same_token(&given, &expected)) {
+            return Err(WebError::BadToken);
+        }
+        return Ok(Request::from_parts(parts, Body::from(bytes)));
+    }
     let bytes = to_bytes(body, MAX_FORM).await.map_err(|_| WebError::BadToken)?;
     let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).map_err(|_| WebError::BadToken)?;
     let given = fields.iter().find(|(name, _)| name == "csrf").map(|(_, value)| value.as_str());
@@ -89,6 +99,22 @@ async fn check(request: Request) -> Result<Request, WebError> {
         return Err(WebError::BadToken);
     }
     Ok(Request::from_parts(parts, Body::from(bytes)))
+}
+
+/// The `csrf` field of a multipart body (the upload forms put it first), or `None`.
+async fn multipart_token(parts: &axum::http::request::Parts, bytes: axum::body::Bytes) -> Option<String> {
+    let mut copy = Request::builder().method(Method::POST).uri(parts.uri.clone());
+    if let Some(content_type) = parts.headers.get(CONTENT_TYPE) {
+        copy = copy.header(CONTENT_TYPE, content_type);
+    }
+    let request = copy.body(Body::from(bytes)).ok()?;
+    let mut multipart = Multipart::from_request(request, &()).await.ok()?;
+    while let Ok(Some(field)) = multipart.next_field().await {
+        if field.name() == Some("csrf") {
+            return field.text().await.ok();
+        }
+    }
+    None
 }
 
 #[cfg(test)]

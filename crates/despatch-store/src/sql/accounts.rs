@@ -10,7 +10,7 @@ use sqlx::any::AnyRow;
 
 use super::SqlStore;
 use super::read::summary;
-use crate::accounts::{Account, Accounts, SessionRecord, TeamCounts, Workload};
+use crate::accounts::{Account, Accounts, SessionRecord, TeamCounts, Workload, WorkstackQuery};
 use crate::{Page, StoreError};
 
 fn account(row: &AnyRow) -> Result<Account, StoreError> {
@@ -156,5 +156,9 @@ impl Workload for SqlStore {
         .fetch_all(&self.pool)
         .await?;
         Ok(Page { total: count(total), rows: rows.iter().map(summary).collect::<Result<_, _>>()? })
+    }
+
+    async fn workstack_page(&self, query: &WorkstackQuery) -> Result<Page, StoreError> {
+        self.workstack_rows(query).await
     }
 }

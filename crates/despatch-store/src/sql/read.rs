@@ -12,6 +12,7 @@ use tokio::sync::oneshot;
 use super::write::{MAX_PER_CASE, clustered_id};
 use super::writer::Job;
 use super::{SqlStore, classify, parse_date};
+use crate::accounts::{AllocationFilter, WorkstackQuery, WorkstackSort};
 use crate::{
     Backend, CaseSummary, OpenFn, Page, ScanStatus, SearchQuery, StageVisit, Store, StoreError, StoredDocument,
     StoredEventRow,
@@ -71,6 +72,50 @@ impl SqlStore {
             .bind(clustered_id(case_id, MAX_PER_CASE))
             .fetch_all(&self.pool)
             .await?)
+    }
+
+    /// The SQL of [`Workload::workstack_page`](crate::Workload::workstack_page).
+    pub(super) async fn workstack_rows(&self, query: &WorkstackQuery) -> Result<Page, StoreError> {
+        let mut params = Vec::new();
+        let mut filters = vec!["c.closed_at IS NULL".to_string()];
+        if let Some(team) = &query.team {
+            params.push(Param::Text(team.clone()));
+            filters.push(format!("c.team = ${}", params.len()));
+        }
+        if let Some(stage) = &query.stage {
+            params.push(Param::Text(stage.clone()));
+            filters.push(format!("c.stage = ${}", params.len()));
+        }
+        match &query.allocation {
+            AllocationFilter::Any => {}
+            AllocationFilter::Unallocated => filters.push("c.assigned_user IS NULL".to_string()),
+            AllocationFilter::User(user) => {
+                params.push(Param::Text(user.clone()));
+                filters.push(format!("c.assigned_user = ${}", params.len()));
+            }
+        }
+        if let Some(text) = query.reference.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+            let escaped = text.to_uppercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+            params.push(Param::Text(format!("%{escaped}%")));
+            filters.push(format!("UPPER(c.reference) LIKE ${} ESCAPE '\\'", params.len()));
+        }
+        let direction = if query.descending { "DESC" } else { "ASC" };
+        // NULLs (no deadline, unallocated) sort first ascending on both backends.
+        let column = |name: &str| format!("CASE WHEN {name} IS NULL THEN 0 ELSE 1 END {direction}, {name} {direction}");
+        let order = match query.sort {
+            // Cases without a deadline come last ascending.
+            WorkstackSort::Deadline => format!(
+                "CASE WHEN c.stage_deadline IS NULL THEN 1 ELSE 0 END {direction}, c.stage_deadline {direction}, \
+                 c.deadline {direction}"
+            ),
+            WorkstackSort::Reference => format!("c.reference {direction}"),
+            WorkstackSort::Stage => column("c.stage"),
+            WorkstackSort::Owner => column("c.assigned_user"),
+            WorkstackSort::Team => column("c.team"),
+            WorkstackSort::Received => column("c.received"),
+        };
+        let order = format!("{order}, c.id {direction}");
+        self.paged("cases c", &filters.join(" AND "), &order, params, query.page, query.page_size).await
     }
 
     async fn paged(

@@ -16,6 +16,7 @@ use despatch_domain::engine::{CommandError, FieldError};
 use despatch_store::{StageVisit, StoreError};
 
 use super::form::{self, FieldView, Posted};
+use super::parties;
 use super::timeline::{self, Entry};
 use super::{Nav, deadline_flag, humanise, long_date, short_date, stage_name, team_name, today};
 use crate::access::CurrentUser;
@@ -38,9 +39,9 @@ fn instant(text: &str) -> String {
 }
 
 /// A problem for the error summary: message and the id it links to.
-struct Problem {
-    message: String,
-    anchor: String,
+pub(super) struct Problem {
+    pub message: String,
+    pub anchor: String,
 }
 
 #[derive(Template, WebTemplate)]
@@ -82,11 +83,13 @@ pub(crate) struct CasePage {
     completed: Option<String>,
     history: Vec<VisitView>,
     timeline: Vec<Entry>,
+    /// Documents, correspondents and their forms.
+    parts: parties::Parts,
 }
 
 /// Loads a case the user may see; anything else is "not found", so a case's existence is not
 /// revealed to someone without access.
-async fn visible_case(
+pub(super) async fn visible_case(
     state: &AppState,
     user: &CurrentUser,
     id: &str,
@@ -103,15 +106,17 @@ async fn visible_case(
 /// What a refused submission brings back to the page: the answers given, the problems for the
 /// summary and the engine's field errors.
 #[derive(Default)]
-struct Answers<'a> {
-    posted: Option<&'a Posted>,
-    problems: Vec<Problem>,
-    errors: &'a [FieldError],
+pub(super) struct Answers<'a> {
+    pub posted: Option<&'a Posted>,
+    pub problems: Vec<Problem>,
+    pub errors: &'a [FieldError],
     /// A refused case note: its text and the reason.
-    note: Option<(String, String)>,
+    pub note: Option<(String, String)>,
+    /// A refused correspondent form: its answers.
+    pub correspondent: Option<HashMap<String, String>>,
 }
 
-async fn page(
+pub(super) async fn page(
     state: &AppState,
     user: &CurrentUser,
     case: &CaseState,
@@ -119,7 +124,7 @@ async fn page(
     answers: Answers<'_>,
     completed: Option<String>,
 ) -> Result<CasePage, WebError> {
-    let Answers { posted, problems, errors, note: refused_note } = answers;
+    let Answers { posted, problems, errors, note: refused_note, correspondent } = answers;
     let world = state.casework.world();
     let today = today();
     let definition = world.definitions().get(&case.case_type, case.definition_version).cloned();
@@ -197,6 +202,7 @@ async fn page(
             })
             .collect(),
         timeline: timeline::entries(&case.case_type, &events, &world),
+        parts: parties::Parts::new(state, case, correspondent.unwrap_or_default()),
     })
 }
 
@@ -286,7 +292,7 @@ pub(crate) async fn complete_stage(
             let (case, history) = visible_case(&state, &user, &id).await?;
             let fields = form::fields(&stage, &world, &case.data, Some(&posted), &errors);
             let problems = problems(&error, &fields);
-            let answers = Answers { posted: Some(&posted), problems, errors: &errors, note: None };
+            let answers = Answers { posted: Some(&posted), problems, errors: &errors, ..Answers::default() };
             let page = page(&state, &user, &case, &history, answers, None).await?;
             Ok((status, page).into_response())
         }

@@ -1,9 +1,12 @@
 //! Pages: each module renders one page (askama templates in `templates/`), plus the pieces
 //! they share — the navigation, case-list rows with red/amber deadlines, and pagination.
 
+pub(crate) mod bulk;
 pub(crate) mod case;
+pub(crate) mod create;
 pub(crate) mod dashboard;
 mod form;
+pub(crate) mod parties;
 pub(crate) mod search;
 mod timeline;
 pub(crate) mod workstack;
@@ -21,7 +24,7 @@ pub(crate) struct Nav {
     pub user: String,
     /// The session's CSRF token (for the sign-out form).
     pub csrf: String,
-    /// Which navigation item is current: `home` or `search`.
+    /// Which navigation item is current: `home`, `create` or `search`.
     pub current: &'static str,
 }
 

@@ -32,21 +32,33 @@ impl App {
 }
 
 pub async fn start_with(config: Config) -> App {
+    start_full(config, &[testkit::CASEWORKER, testkit::DESPATCH_OFFICER, OUTSIDER], 0).await.0
+}
+
+/// An app with accounts for `users` and, besides the test case, `extra` more MIN cases received
+/// today (their ids returned, in order of creation).
+pub async fn start_full(config: Config, users: &[&str], extra: usize) -> (App, Vec<i64>) {
     let folder = tempfile::tempdir().expect("a temporary folder");
     let path = folder.path().join("test.db");
     let store: Arc<dyn Store> = despatch_store::open(&path.to_string_lossy()).await.expect("a fresh database");
     store.save_directory(&demo_directory()).await.expect("the demo directory");
-    for user in [testkit::CASEWORKER, testkit::DESPATCH_OFFICER, OUTSIDER] {
+    for &user in users {
         auth::create_account(store.as_ref(), user, PASSWORD, false).await.expect("an account");
     }
     let casework = despatch_web::casework(store).await.expect("casework");
     let mut new = testkit::new_case("MIN");
     new.received = london_date(Utc::now());
-    let opened = casework.open(new, &Actor::user(testkit::CASEWORKER), Utc::now()).await.expect("a MIN case");
+    let opened = casework.open(new.clone(), &Actor::user(testkit::CASEWORKER), Utc::now()).await.expect("a MIN case");
+    let mut more = Vec::new();
+    for _ in 0..extra {
+        let case = casework.open(new.clone(), &Actor::user(testkit::CASEWORKER), Utc::now()).await.expect("a case");
+        more.push(case.state.id);
+    }
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a free port");
     let base = format!("http://{}", listener.local_addr().expect("its address"));
     tokio::spawn(despatch_web::serve_on(AppState::new(casework, config), listener));
-    App { base, case_id: opened.state.id, reference: opened.state.reference.to_string(), _folder: folder }
+    let app = App { base, case_id: opened.state.id, reference: opened.state.reference.to_string(), _folder: folder };
+    (app, more)
 }
 
 pub async fn start() -> App {

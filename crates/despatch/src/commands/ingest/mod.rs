@@ -3,49 +3,37 @@
 //! reply is attached to the case its reference names, or imported as a closed historical case
 //! with its timeliness; a file already stored (same SHA-256) registers nothing new.
 //!
-//! Every letter is registered in one transaction (`Casework::open_letter`): a file that cannot
-//! be read, or a letter the engine refuses, leaves nothing behind, and the batch goes on.
-//!
-//! An incoming letter is first compared with the letters already registered (`seen.rs`): the
-//! same text again, in any format, is a resend, attached to the first case with a "resend
-//! received" event instead of registering anew; a near-identical letter is registered and
-//! flagged as part of that letter's campaign; a sender matching an earlier case's correspondent
-//! is offered as that correspondent, and their details reused only above the match threshold.
+//! The registration itself (resends, campaigns across cases, correspondents already in the
+//! database, one transaction per letter) is `despatch_web::registration`, the path the web's
+//! create-case page uses too; this command reads the files, registers each letter through it and
+//! prints what became of each (`summary.rs`). A file that cannot be read, or a letter the engine
+//! refuses, leaves nothing behind, and the batch goes on.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::Context;
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
-use despatch_domain::case::{CaseState, CorrespondentKind, DocumentRef};
-use despatch_domain::command::{Actor, Command, CorrespondentDetails, NewCase};
+use chrono::{Datelike, NaiveDate, Utc};
+use despatch_domain::command::{Actor, NewCase};
 use despatch_domain::engine::{self, london_date};
-use despatch_domain::event::EventKind;
 use despatch_domain::reference::Reference;
-use despatch_intake::register::{Registers, Source};
-use despatch_intake::text::Kind;
-use despatch_intake::{CorrespondentType, Direction, Intake, Options, Party};
-use despatch_store::{Casework, NewDocument};
+use despatch_intake::Options;
+use despatch_intake::register::Registers;
+use despatch_store::Casework;
+use despatch_web::registration::{Outcome, Registrar};
 
 use super::db;
 
-mod seen;
 mod summary;
 
-pub use summary::{Outcome, Record, Summary};
+pub use summary::{Record, Summary};
 use summary::{line, text_summary};
 
 /// Extensions taken from a folder (a file named on the command line is always tried).
 const LETTER_EXTENSIONS: &[&str] =
     &["txt", "text", "md", "html", "htm", "pdf", "docx", "eml", "mbox", "mbx", "png", "jpg", "jpeg", "tif", "tiff"];
-
-/// Tag of an incoming letter and of its email attachments.
-const ORIGINAL: &str = "ORIGINAL";
-
-/// Tag of a reply already sent.
-const FINAL: &str = "FINAL";
 
 /// How to print the summary.
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -85,7 +73,8 @@ pub struct Args {
     /// (default: shared/data found from the current folder upwards).
     #[arg(long, value_name = "DIR", env = "DESPATCH_REGISTER_DIR")]
     register: Option<PathBuf>,
-    /// Confidence at or above which a register match is applied rather than only shown.
+    /// Confidence at or above which a register match, or an earlier case's correspondent, is
+    /// applied rather than only shown.
     #[arg(long, default_value_t = 0.85, value_name = "0..1")]
     match_threshold: f32,
     /// Largest file accepted, in megabytes.
@@ -156,7 +145,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         anyhow::bail!("found no letter files (.txt .pdf .docx .eml .mbox .png .jpg .tiff) in the paths given");
     }
     let progress = progress_bar(files.len() as u64);
-    let ingest = Ingest {
+    let ingest = Registrar {
         casework: &casework,
         case_type: &args.case_type,
         actor: &actor,
@@ -166,7 +155,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
     for path in &files {
         progress.set_message(path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
-        for record in ingest.file(&runtime, path, &options) {
+        for record in file(&ingest, &runtime, path, &options) {
             if matches!(args.format, Format::Text) {
                 progress.suspend(|| println!("{}", line(&record)));
             }
@@ -227,436 +216,24 @@ fn progress_bar(files: u64) -> indicatif::ProgressBar {
     bar
 }
 
-/// The context of a batch.
-struct Ingest<'a> {
-    casework: &'a Casework,
-    case_type: &'a str,
-    actor: &'a Actor,
-    import: bool,
-    /// The date the incoming letters were received; `None` for today.
-    received: Option<NaiveDate>,
-    /// Confidence at or above which a correspondent match is applied.
-    match_threshold: f32,
-}
-
-/// A file as stored: its bytes, the name and media type it is stored under, and its text.
-struct Original {
-    name: String,
-    media_type: String,
-    bytes: Vec<u8>,
-    text: String,
-}
-
-impl Original {
-    fn sha256(&self) -> String {
-        despatch_intake::sha256_hex(&self.bytes)
-    }
-
-    /// The document reference and the stored document.
-    fn document(&self, tag: &str) -> (DocumentRef, NewDocument) {
-        let sha256 = self.sha256();
-        let reference = DocumentRef {
-            sha256: sha256.clone(),
-            name: self.name.clone(),
-            tag: tag.to_string(),
-            media_type: self.media_type.clone(),
-            size: self.bytes.len() as u64,
-        };
-        (reference, NewDocument { sha256, bytes: self.bytes.clone(), text: self.text.clone() })
-    }
-}
-
-impl Ingest<'_> {
-    /// Reads one file and registers each letter in it; a failure is a record, never an error.
-    fn file(&self, runtime: &tokio::runtime::Runtime, path: &Path, options: &Options) -> Vec<Record> {
-        let file = path.display().to_string();
-        let failed = |reason: String| vec![Record { file: file.clone(), result: Outcome::Failed { reason } }];
-        let intakes = match despatch_intake::read_file(path, options) {
-            Ok(intakes) => intakes,
-            Err(error) => return failed(error.to_string()),
-        };
-        let bytes = match std::fs::read(path) {
-            Ok(bytes) => bytes,
-            Err(error) => return failed(format!("cannot be read again to store it: {error}")),
-        };
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| file.clone());
-        intakes
-            .into_iter()
-            .map(|intake| {
-                let label = match intake.source.split_once('#') {
-                    Some((_, part)) => format!("{file}#{part}"),
-                    None => file.clone(),
-                };
-                let original = match original(&name, &bytes, &intake) {
-                    Ok(original) => original,
-                    Err(reason) => return Record { file: label, result: Outcome::Failed { reason } },
-                };
-                let result = runtime
-                    .block_on(self.letter(&intake, original, Utc::now()))
-                    .unwrap_or_else(|reason| Outcome::Failed { reason });
-                Record { file: label, result }
-            })
-            .collect()
-    }
-
-    /// Registers one letter: a duplicate, an attached reply, an imported reply or a new case.
-    async fn letter(&self, intake: &Intake, original: Original, now: DateTime<Utc>) -> Result<Outcome, String> {
-        let store = self.casework.store();
-        let holders = store.cases_with_document(&original.sha256()).await.map_err(|e| e.to_string())?;
-        if !holders.is_empty() {
-            return Ok(Outcome::Duplicate { cases: holders.into_iter().map(|(_, reference)| reference).collect() });
-        }
-        let fields = &intake.fields;
-        if fields.direction.value == Direction::Reply {
-            if let Some(reference) = &fields.reference
-                && let Some(case) = store.case_by_reference(&reference.value).await.map_err(|e| e.to_string())?
-            {
-                return self.attach_reply(case, intake, &original, now).await;
-            }
-            return self.import_reply(intake, &original, now).await;
-        }
-        let seen = seen::look(store.as_ref(), intake, self.match_threshold).await?;
-        if let Some((case_id, reference)) = &seen.resend_of {
-            let (document, stored) = original.document(ORIGINAL);
-            self.casework
-                .record_resend(*case_id, document, stored, self.actor, now)
-                .await
-                .map_err(|e| format!("a resend of {reference}, not attached, nothing stored: {e}"))?;
-            return Ok(Outcome::Resend { case: reference.clone() });
-        }
-        self.register_incoming(intake, &original, &seen, now).await
-    }
-
-    /// Attaches a reply (and its email attachments) to the case it answers.
-    async fn attach_reply(
-        &self,
-        case: CaseState,
-        intake: &Intake,
-        original: &Original,
-        now: DateTime<Utc>,
-    ) -> Result<Outcome, String> {
-        let reference = case.reference.to_string();
-        let (document, stored) = original.document(FINAL);
-        self.casework
-            .attach(case.id, document, stored, self.actor, now)
-            .await
-            .map_err(|e| format!("not attached to {reference}, nothing stored: {e}"))?;
-        let mut held: BTreeSet<String> = case.documents.iter().map(|d| d.sha256.clone()).collect();
-        held.insert(original.sha256());
-        for (document, stored) in attachments(intake, ORIGINAL) {
-            if held.insert(document.sha256.clone()) {
-                // The reply itself is attached; an attachment refused is reported, not hidden.
-                self.casework.attach(case.id, document.clone(), stored, self.actor, now).await.map_err(|e| {
-                    format!("the reply was attached to {reference}, but its attachment {} was not: {e}", document.name)
-                })?;
-            }
-        }
-        Ok(Outcome::Attached { case: reference })
-    }
-
-    /// Imports a reply with no case as a closed historical case: received on the date of the
-    /// letter it answers, despatched on its own date.
-    async fn import_reply(&self, intake: &Intake, original: &Original, now: DateTime<Utc>) -> Result<Outcome, String> {
-        let fields = &intake.fields;
-        let no_case = match &fields.reference {
-            Some(reference) => format!("a reply, and no case has its reference {}", reference.value),
-            None => "a reply with no reference to find its case by".to_string(),
-        };
-        if !self.import {
-            return Err(format!("{no_case} (not imported: --no-import)"));
-        }
-        let missing = match (&fields.date, &fields.in_reply_to_date) {
-            (None, None) => Some("its date and the date of the letter it answers are not stated"),
-            (None, Some(_)) => Some("its date is not stated"),
-            (Some(_), None) => Some("the date of the letter it answers (\"your letter of …\") is not stated"),
-            (Some(_), Some(_)) => None,
-        };
-        let (Some(sent), Some(answered)) = (&fields.date, &fields.in_reply_to_date) else {
-            return Err(format!("{no_case}; not imported as a historical case: {}", missing.unwrap_or_default()));
-        };
-        if sent.value < answered.value {
-            return Err(format!(
-                "{no_case}; not imported as a historical case: it is dated {}, before the letter it answers ({})",
-                sent.value, answered.value
-            ));
-        }
-        let mut data = BTreeMap::new();
-        self.put_field(&mut data, "DateOfCorrespondence", answered.value.format("%Y-%m-%d").to_string());
-        if let Some(channel) = channel(intake) {
-            self.put_field(&mut data, "OriginalChannel", channel.to_string());
-        }
-        let new = NewCase {
-            case_type: self.case_type.to_string(),
-            received: answered.value,
-            data,
-            correspondents: correspondent(intake, None).into_iter().collect(),
-            legacy_reference: fields.reference.as_ref().map(|r| r.value.clone()),
-        };
-        let (document, stored) = original.document(FINAL);
-        let mut then = vec![Command::AttachDocument { document }];
-        let mut documents = vec![stored];
-        add_attachments(intake, original, &mut then, &mut documents);
-        then.push(Command::CloseAsHistorical {
-            despatched_on: sent.value,
-            reason: format!("Imported from the reply already sent ({})", original.name),
-        });
-        let outcome = self
-            .casework
-            .open_with(new, then, documents, self.actor, now)
-            .await
-            .map_err(|e| format!("not imported as a historical case, nothing stored: {e}"))?;
-        let mut result = registered(&outcome);
-        let state = &outcome.state;
-        let world = self.casework.world();
-        let calendar = world.calendar(&state.case_type, state.definition_version);
-        if let (Some(calendar), Outcome::Registered { warning, .. }) = (calendar, &mut result)
-            && !calendar.knows_holidays(state.received, sent.value)
-        {
-            let (first, last) = calendar.holidays_known();
-            *warning = Some(format!(
-                "bank holidays are known from {first} to {last} only, so the deadline and days late skip weekends alone"
-            ));
-        }
-        Ok(result)
-    }
-
-    /// Registers an incoming letter as a new case at the first stage, with its fingerprint, its
-    /// campaign (when it is part of one) and what its correspondent matched.
-    async fn register_incoming(
-        &self,
-        intake: &Intake,
-        original: &Original,
-        seen: &seen::Seen,
-        now: DateTime<Utc>,
-    ) -> Result<Outcome, String> {
-        let fields = &intake.fields;
-        let today = london_date(now);
-        let dated = fields.date.as_ref().map(|d| d.value);
-        let received = self.received.unwrap_or(today);
-        if received > today {
-            return Err(format!("--received {received} is in the future"));
-        }
-        let mut data = BTreeMap::new();
-        if let Some(date) = dated.filter(|date| *date <= received) {
-            self.put_field(&mut data, "DateOfCorrespondence", date.format("%Y-%m-%d").to_string());
-        }
-        if let Some(channel) = channel(intake) {
-            self.put_field(&mut data, "OriginalChannel", channel.to_string());
-        }
-        let their_reference = fields.reference.as_ref().map(|r| r.value.clone());
-        let mut details = correspondent(intake, their_reference);
-        if let Some(details) = details.as_mut() {
-            seen.apply_to(details, &intake.matches);
-        }
-        let fingerprint = seen.fingerprint(intake, details.as_ref());
-        let new = NewCase {
-            case_type: self.case_type.to_string(),
-            received,
-            data,
-            correspondents: details.into_iter().collect(),
-            legacy_reference: None,
-        };
-        let (document, stored) = original.document(ORIGINAL);
-        let mut then = vec![Command::AttachDocument { document }];
-        let mut documents = vec![stored];
-        add_attachments(intake, original, &mut then, &mut documents);
-        if let Some(campaign) = &seen.campaign {
-            then.push(Command::JoinCampaign {
-                campaign: campaign.campaign.clone(),
-                similarity_percent: seen::percent(campaign.similarity),
-            });
-        }
-        let outcome = self
-            .casework
-            .open_letter(new, then, documents, Some(fingerprint), self.actor, now)
-            .await
-            .map_err(|e| format!("not registered, nothing stored: {e}"))?;
-        let mut result = registered(&outcome);
-        let flagged = match seen.first_case {
-            Some(first) => self.flag_first_of_campaign(first, now).await,
-            None => Ok(()),
-        };
-        if let Outcome::Registered { campaign, matches, warning, .. } = &mut result {
-            campaign.clone_from(&seen.campaign);
-            *matches = seen.known.iter().chain(&intake.matches).cloned().collect();
-            matches.sort_by(|a, b| b.confidence.total_cmp(&a.confidence));
-            matches.truncate(5);
-            if let Err(error) = flagged {
-                *warning = Some(error);
-            }
-        }
-        Ok(result)
-    }
-
-    /// Flags the first case of a new campaign as part of it (its own reference is the
-    /// campaign's id), unless it already is.
-    async fn flag_first_of_campaign(&self, case_id: i64, now: DateTime<Utc>) -> Result<(), String> {
-        let store = self.casework.store();
-        let Some(first) = store.case(case_id).await.map_err(|e| e.to_string())? else { return Ok(()) };
-        if first.campaign.is_some() {
-            return Ok(());
-        }
-        let command = Command::JoinCampaign { campaign: first.reference.to_string(), similarity_percent: 100 };
-        self.casework.execute_on(&first, &command, self.actor, now).await.map(|_| ()).map_err(|e| {
-            format!(
-                "the campaign's first case {} could not be flagged as part of it (search for it by its id): {e}",
-                first.reference
-            )
-        })
-    }
-
-    /// Sets a case field when the case type defines it (and, for a choice, offers the value).
-    fn put_field(&self, data: &mut BTreeMap<String, String>, name: &str, value: String) {
-        let world = self.casework.world();
-        let Some(definition) = world.definitions().latest(self.case_type) else { return };
-        let defined = definition
-            .fields_named(name)
-            .any(|field| field.choices.is_empty() || field.choices.iter().any(|choice| choice.value == value));
-        if defined {
-            data.insert(name.to_string(), value);
-        }
-    }
-}
-
-/// The original to store for one letter: the file's bytes, or for a message of a mailbox (whose
-/// own bytes intake does not return) the message's text.
-fn original(name: &str, bytes: &[u8], intake: &Intake) -> Result<Original, String> {
-    if intake.kind == Kind::Mbox {
-        return Ok(Original {
-            name: format!("{}.txt", intake.source),
-            media_type: "text/plain; charset=utf-8".to_string(),
-            bytes: intake.text.as_bytes().to_vec(),
-            text: intake.text.clone(),
-        });
-    }
-    if despatch_intake::sha256_hex(bytes) != intake.sha256 {
-        return Err("the file changed while it was being read; try again".to_string());
-    }
-    Ok(Original {
-        name: name.to_string(),
-        media_type: media_type(name, intake.kind),
-        bytes: bytes.to_vec(),
-        text: intake.text.clone(),
-    })
-}
-
-fn media_type(name: &str, kind: Kind) -> String {
-    let extension = Path::new(name).extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
-    match kind {
-        Kind::Text if matches!(extension.as_str(), "html" | "htm") => "text/html",
-        Kind::Text => "text/plain",
-        Kind::Pdf => "application/pdf",
-        Kind::Docx => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        Kind::Email => "message/rfc822",
-        Kind::Mbox => "application/mbox",
-        Kind::Image => match extension.as_str() {
-            "png" => "image/png",
-            "tif" | "tiff" => "image/tiff",
-            _ => "image/jpeg",
-        },
-    }
-    .to_string()
-}
-
-/// How the letter came: an email, or paper (a scan); unknown for text, PDF and Word files.
-fn channel(intake: &Intake) -> Option<&'static str> {
-    match intake.kind {
-        Kind::Email | Kind::Mbox => Some("EMAIL"),
-        _ if intake.ocr => Some("POST"),
-        _ => None,
-    }
-}
-
-/// An email's attachments as documents with `tag`.
-fn attachments(intake: &Intake, tag: &str) -> Vec<(DocumentRef, NewDocument)> {
-    intake
-        .attachments
-        .iter()
-        .map(|attachment| {
-            let document = DocumentRef {
-                sha256: attachment.sha256.clone(),
-                name: attachment.name.clone(),
-                tag: tag.to_string(),
-                media_type: attachment.content_type.clone(),
-                size: attachment.size as u64,
-            };
-            let stored = NewDocument {
-                sha256: attachment.sha256.clone(),
-                bytes: attachment.bytes.clone(),
-                text: attachment.text.clone().unwrap_or_default(),
-            };
-            (document, stored)
-        })
-        .collect()
-}
-
-/// Adds an email's attachments (each once, never the original again) to a case being opened.
-fn add_attachments(intake: &Intake, original: &Original, then: &mut Vec<Command>, documents: &mut Vec<NewDocument>) {
-    let mut held = BTreeSet::from([original.sha256()]);
-    for (document, stored) in attachments(intake, ORIGINAL) {
-        if held.insert(document.sha256.clone()) {
-            then.push(Command::AttachDocument { document });
-            documents.push(stored);
-        }
-    }
-}
-
-/// The correspondent: the sender of an incoming letter, the addressee of a reply. A register
-/// match is used only when intake applied it. `None` when the letter names nobody.
-fn correspondent(intake: &Intake, their_reference: Option<String>) -> Option<CorrespondentDetails> {
-    let fields = &intake.fields;
-    let party: &Party = fields.correspondent();
-    let applied = intake.matches.first().filter(|m| m.applied);
-    let mp_key = applied.filter(|m| m.source == Source::Mp).map(|m| m.id.clone());
-    let council = applied.filter(|m| m.source == Source::Council).map(|m| m.name.clone());
-    let organisation = party.org.as_ref().map(|o| o.value.clone()).or(council);
-    let name = party.name.as_ref().map(|n| n.value.clone()).or_else(|| organisation.clone())?;
-    let kind = match fields.correspondent_type.value {
-        CorrespondentType::Mp => CorrespondentKind::Mp,
-        CorrespondentType::Peer => CorrespondentKind::Peer,
-        CorrespondentType::Councillor => CorrespondentKind::Councillor,
-        CorrespondentType::MemberOfPublic => CorrespondentKind::MemberOfPublic,
-        CorrespondentType::Organisation | CorrespondentType::Official => CorrespondentKind::Organisation,
+/// Reads one file and registers each letter in it; a failure is a record, never an error.
+fn file(registrar: &Registrar, runtime: &tokio::runtime::Runtime, path: &Path, options: &Options) -> Vec<Record> {
+    let file = path.display().to_string();
+    let failed = |reason: String| vec![Record { file: file.clone(), result: Outcome::Failed { reason } }];
+    let intakes = match despatch_intake::read_file(path, options) {
+        Ok(intakes) => intakes,
+        Err(error) => return failed(error.to_string()),
     };
-    let mut address: Vec<String> = party
-        .address
-        .as_ref()
-        .map(|a| a.value.split(", ").map(str::trim).filter(|l| !l.is_empty()).map(str::to_string).collect())
-        .unwrap_or_default();
-    let postcode = address.last().and_then(|line| despatch_intake::fields::postcode::normalise(line));
-    if postcode.is_some() {
-        address.pop();
-    }
-    Some(CorrespondentDetails {
-        kind,
-        name,
-        organisation,
-        address,
-        postcode,
-        email: party.email.clone(),
-        their_reference,
-        external_key: mp_key,
-        matched: None,
-    })
-}
-
-fn registered(outcome: &engine::Outcome) -> Outcome {
-    let state = &outcome.state;
-    let working_days_late = outcome.events.iter().find_map(|event| match &event.kind {
-        EventKind::CaseClosed { working_days_late, .. } => *working_days_late,
-        _ => None,
-    });
-    Outcome::Registered {
-        case: state.reference.to_string(),
-        stage: state.stage.as_ref().map(|stage| stage.stage.clone()),
-        received: state.received,
-        deadline: state.deadline,
-        despatched_on: state.despatched_on,
-        working_days_late,
-        warning: None,
-        campaign: None,
-        matches: Vec::new(),
-    }
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(error) => return failed(format!("cannot be read again to store it: {error}")),
+    };
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| file.clone());
+    runtime
+        .block_on(registrar.letters(&name, &bytes, intakes))
+        .into_iter()
+        .map(|(part, result)| Record { file: format!("{file}{}", part.unwrap_or_default()), result })
+        .collect()
 }
 
 #[cfg(test)]

@@ -1,65 +1,12 @@
-//! What became of each letter of a batch, and the summary a batch ends with (a line per
-//! letter as text, or one JSON object).
+//! What became of each letter of a batch ([`Outcome`], from the registration path shared with
+//! the web), and the summary a batch ends with (a line per letter as text, or one JSON object).
 
 use std::path::Path;
 
 use chrono::NaiveDate;
-use despatch_intake::register::{Match, Source};
+use despatch_intake::register::Source;
+use despatch_web::registration::Outcome;
 use serde::Serialize;
-
-use super::seen::CampaignReport;
-
-/// What became of one letter.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(tag = "outcome", rename_all = "snake_case")]
-pub enum Outcome {
-    /// A new case was opened.
-    Registered {
-        /// Its reference.
-        case: String,
-        /// The stage it is at (`None`: closed as a historical case).
-        stage: Option<String>,
-        /// Date received.
-        received: NaiveDate,
-        /// Case deadline.
-        deadline: Option<NaiveDate>,
-        /// For an imported reply: the date it was sent.
-        despatched_on: Option<NaiveDate>,
-        /// For an imported reply: working days after the deadline (0 when on time).
-        working_days_late: Option<u32>,
-        /// Something a person should check, e.g. a deadline counted without bank holidays.
-        #[serde(skip_serializing_if = "Option::is_none")]
-        warning: Option<String>,
-        /// The campaign the letter was found part of (near-identical to an earlier letter).
-        #[serde(skip_serializing_if = "Option::is_none")]
-        campaign: Option<CampaignReport>,
-        /// Candidates for the correspondent, best first: earlier cases' correspondents (`source`
-        /// `known`, `id` the case reference) and the registers. Only an `applied` one was used.
-        #[serde(skip_serializing_if = "Vec::is_empty")]
-        matches: Vec<Match>,
-    },
-    /// The same letter (the same text, perhaps in another format) was registered before: the
-    /// file was attached to that case with a "resend received" event, and no case was created.
-    Resend {
-        /// The reference of the first case with this letter.
-        case: String,
-    },
-    /// A reply attached to the case its reference names.
-    Attached {
-        /// The case's reference.
-        case: String,
-    },
-    /// The same bytes are already stored on these cases; nothing was created.
-    Duplicate {
-        /// References of the cases holding them.
-        cases: Vec<String>,
-    },
-    /// Nothing was stored for this letter.
-    Failed {
-        /// Why.
-        reason: String,
-    },
-}
 
 /// One letter's line in the summary.
 #[derive(Debug, Clone, Serialize)]
@@ -201,6 +148,7 @@ pub(super) fn text_summary(summary: &Summary) -> String {
     }
     out
 }
+
 #[cfg(test)]
 mod tests {
     use super::*;
