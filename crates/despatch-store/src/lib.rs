@@ -18,6 +18,7 @@ mod casework;
 mod clamd;
 pub mod documents;
 mod sql;
+pub mod tokens;
 pub mod upload;
 
 use std::sync::Arc;
@@ -35,6 +36,7 @@ pub use accounts::{Account, Accounts, SessionRecord, TeamCounts, Workload};
 pub use casework::Casework;
 pub use documents::{Collected, DocumentError, DocumentStore, S3Settings};
 pub use sql::SqlStore;
+pub use tokens::{ApiToken, ApiTokens};
 pub use upload::{Checked, ScanStatus, UploadError, UploadPolicy};
 
 /// Which database a store runs on.
@@ -225,7 +227,7 @@ pub struct StoredEventRow {
 /// The storage interface. One implementation, [`SqlStore`], serves both backends; the storage
 /// test suite runs against each.
 #[async_trait]
-pub trait Store: Accounts + Workload + Send + Sync {
+pub trait Store: Accounts + Workload + ApiTokens + Send + Sync {
     /// Which backend this is.
     fn backend(&self) -> Backend;
 

@@ -5,6 +5,7 @@ mod admin;
 mod conn;
 mod read;
 mod script;
+mod tokens;
 mod write;
 mod writer;
 
