@@ -25,8 +25,7 @@ async fn a_token_is_found_by_its_hash_and_listed_under_its_user(kind: Kind) {
 
     assert_eq!(store.api_token("hash-one").await.expect("read"), Some(token("hash-one", "robot", "ingest")));
     assert_eq!(store.api_token("no-such-hash").await.expect("read"), None);
-    let labels: Vec<String> =
-        store.api_tokens("robot").await.expect("listed").into_iter().map(|t| t.label).collect();
+    let labels: Vec<String> = store.api_tokens("robot").await.expect("listed").into_iter().map(|t| t.label).collect();
     assert_eq!(labels, ["ingest", "reports"]);
     assert!(store.api_tokens("nobody").await.expect("listed").is_empty());
 }

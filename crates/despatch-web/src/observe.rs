@@ -112,5 +112,7 @@ pub fn init_logs() {
 /// `/metrics` and `/healthz`; installs the metrics recorder.
 pub(crate) fn routes() -> axum::Router<AppState> {
     install();
-    axum::Router::new().route("/metrics", axum::routing::get(metrics_text)).route("/healthz", axum::routing::get(healthz))
+    axum::Router::new()
+        .route("/metrics", axum::routing::get(metrics_text))
+        .route("/healthz", axum::routing::get(healthz))
 }

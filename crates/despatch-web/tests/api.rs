@@ -129,7 +129,8 @@ async fn only_the_allocated_user_completes_a_stage_and_the_engines_refusals_are_
 
     let version = taken.body["version"].as_u64().expect("a version");
     let note = json!({"text": "Telephoned the MP's office"});
-    let noted = api.call(Method::POST, &format!("/api/v1/cases/{}/notes", api.case_id), Some(CASEWORKER), Some(note)).await;
+    let noted =
+        api.call(Method::POST, &format!("/api/v1/cases/{}/notes", api.case_id), Some(CASEWORKER), Some(note)).await;
     assert_eq!(noted.status, StatusCode::OK, "{}", noted.body);
     let stale = json!({"stage": "DATA_INPUT", "version": version, "fields": {"OriginalChannel": "POST"}});
     let changed = api.call(Method::POST, &stage, Some(DESPATCH_OFFICER), Some(stale)).await;
@@ -312,5 +313,10 @@ async fn schemathesis_finds_no_server_error_anywhere_in_the_api() {
         .expect("schemathesis runs");
     let out = String::from_utf8_lossy(&output.stdout);
     let tail: String = out.lines().rev().take(80).collect::<Vec<_>>().into_iter().rev().collect::<Vec<_>>().join("\n");
-    assert!(output.status.success(), "schemathesis found a problem:\n{tail}\n{}", String::from_utf8_lossy(&output.stderr));
+    eprintln!("{tail}");
+    assert!(
+        output.status.success(),
+        "schemathesis found a problem:\n{tail}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
 }

@@ -93,13 +93,8 @@ pub(crate) async fn upload(
         .map_or("application/octet-stream", |v| v.split(';').next().unwrap_or(v).trim())
         .to_string();
     let sha256 = hex::encode(Sha256::digest(&bytes));
-    let document = DocumentRef {
-        sha256: sha256.clone(),
-        name: name.to_string(),
-        tag,
-        media_type,
-        size: bytes.len() as u64,
-    };
+    let document =
+        DocumentRef { sha256: sha256.clone(), name: name.to_string(), tag, media_type, size: bytes.len() as u64 };
     let file = NewDocument { sha256, bytes: bytes.to_vec(), text: String::new() };
     let outcome = state.casework.attach(case.id, document, file, &user.actor(), Utc::now()).await?;
     Ok((StatusCode::CREATED, axum::Json(CaseView::from(&outcome.state))))

@@ -2,9 +2,9 @@
 //! type, 400 for malformed JSON, 422 for JSON of the wrong shape), query strings and path
 //! parameters (400).
 
+use axum::Json;
 use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request};
 use axum::http::request::Parts;
-use axum::Json;
 use serde::de::DeserializeOwned;
 
 use super::problem::ApiError;

@@ -68,14 +68,7 @@ impl Api {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a free port");
         let base = format!("http://{}", listener.local_addr().expect("its address"));
         tokio::spawn(despatch_web::serve_on(AppState::new(casework, Config::default()), listener));
-        Api {
-            base,
-            case_id: opened.state.id,
-            store,
-            tokens,
-            client: reqwest::Client::new(),
-            _folder: folder,
-        }
+        Api { base, case_id: opened.state.id, store, tokens, client: reqwest::Client::new(), _folder: folder }
     }
 
     /// The token of a demo user.
