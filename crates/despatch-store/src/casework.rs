@@ -145,7 +145,7 @@ impl Casework {
         let case_type = new.case_type.clone();
         let year = london_date(now).year();
         let open = Box::new(move |id, reference| engine::open_case(&new, id, reference, &actor, &world, now));
-        let outcome = self.store.create_case(&case_type, year, open, Vec::new()).await?;
+        let outcome = counted("open case", self.store.create_case(&case_type, year, open, Vec::new()).await)?;
         self.remember(&outcome.state);
         Ok(outcome)
     }
@@ -264,7 +264,19 @@ impl Casework {
 
     /// Loads the case and executes a command on it. `expected_version`, when given, is the
     /// version the user saw; a different stored version fails with "case changed, reload".
+    /// Counted in the `despatch_commands_total` metric by command and result.
     pub async fn execute(
+        &self,
+        case_id: i64,
+        expected_version: Option<u64>,
+        command: &Command,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<Outcome, StoreError> {
+        counted(command.name(), self.execute_uncounted(case_id, expected_version, command, actor, now).await)
+    }
+
+    async fn execute_uncounted(
         &self,
         case_id: i64,
         expected_version: Option<u64>,
@@ -290,4 +302,19 @@ impl Casework {
         }
         self.execute_on(&state, command, actor, now).await
     }
+}
+
+/// Counts a command's result in the `despatch_commands_total` metric (labels `command`, and
+/// `result`: `ok`, `invalid`, `conflict`, `refused` or `error`), then passes it on.
+fn counted<T>(command: &'static str, result: Result<T, StoreError>) -> Result<T, StoreError> {
+    use engine::CommandError as E;
+    let label = match &result {
+        Ok(_) => "ok",
+        Err(StoreError::Command(E::Invalid(_) | E::NoDecision { .. } | E::UnknownCaseType(_))) => "invalid",
+        Err(StoreError::Command(E::StaleVersion { .. } | E::StageMoved { .. })) => "conflict",
+        Err(StoreError::Command(_)) => "refused",
+        Err(_) => "error",
+    };
+    metrics::counter!("despatch_commands_total", "command" => command, "result" => label).increment(1);
+    result
 }

@@ -19,6 +19,7 @@ mod clamd;
 pub mod documents;
 pub mod fingerprints;
 mod sql;
+pub mod tokens;
 pub mod upload;
 
 use std::sync::Arc;
@@ -39,6 +40,7 @@ pub use casework::Casework;
 pub use documents::{Collected, DocumentError, DocumentStore, S3Settings};
 pub use fingerprints::{CampaignCandidate, Fingerprints, KnownSender, LetterFingerprint, SenderKey};
 pub use sql::SqlStore;
+pub use tokens::{ApiToken, ApiTokens};
 pub use upload::{Checked, ScanStatus, UploadError, UploadPolicy};
 
 /// Which database a store runs on.
@@ -229,7 +231,7 @@ pub struct StoredEventRow {
 /// The storage interface. One implementation, [`SqlStore`], serves both backends; the storage
 /// test suite runs against each.
 #[async_trait]
-pub trait Store: Accounts + Workload + Fingerprints + Send + Sync {
+pub trait Store: Accounts + Workload + Fingerprints + ApiTokens + Send + Sync {
     /// Which backend this is.
     fn backend(&self) -> Backend;
 

@@ -132,6 +132,7 @@ pub(crate) async fn sign_in(
     let username = form.username.trim().to_string();
     if state.throttle.is_blocked(&username, Instant::now()) {
         tracing::warn!(user = %username, "sign-in refused: too many failed attempts");
+        metrics::counter!("despatch_sign_ins_total", "result" => "throttled").increment(1);
         let csrf = cookie(&headers, SIGN_IN_COOKIE).unwrap_or_default().to_string();
         let error = Some("Too many failed attempts to sign in with this user name. Wait 15 minutes and try again");
         return Ok((StatusCode::TOO_MANY_REQUESTS, SignInPage { nav: None, csrf, username, error }).into_response());
@@ -144,6 +145,7 @@ pub(crate) async fn sign_in(
         .map_err(|e| WebError::Setup(format!("password check: {e}")))?;
     if account.is_none() || !matches {
         tracing::info!(user = %username, "sign-in refused");
+        metrics::counter!("despatch_sign_ins_total", "result" => "refused").increment(1);
         state.throttle.failed(&username, Instant::now());
         let csrf = cookie(&headers, SIGN_IN_COOKIE).unwrap_or_default().to_string();
         let page = SignInPage { nav: None, csrf, username, error: Some("Enter a correct user name and password") };
@@ -154,6 +156,7 @@ pub(crate) async fn sign_in(
     let session_cookie = session::start(&state, &username, secure).await?;
     let clear = set_cookie(SIGN_IN_COOKIE, "", secure, Some(0));
     tracing::info!(user = %username, "signed in");
+    metrics::counter!("despatch_sign_ins_total", "result" => "ok").increment(1);
     Ok((AppendHeaders([(SET_COOKIE, session_cookie), (SET_COOKIE, clear)]), Redirect::to("/")).into_response())
 }
 

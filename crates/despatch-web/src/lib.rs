@@ -10,9 +10,11 @@
 //! to the user as a GOV.UK error summary.
 
 mod access;
+mod api;
 mod assets;
 pub mod auth;
 mod error;
+mod observe;
 mod pages;
 pub mod registration;
 mod security;
@@ -33,7 +35,10 @@ use despatch_intake::register::Registers;
 use despatch_store::{Casework, Store};
 use tokio::net::TcpListener;
 
+pub use api::openapi_document;
+pub use api::tokens::{TokenError, create_token, revoke_token};
 pub use error::WebError;
+pub use observe::init_logs;
 
 /// Settings of the web application.
 #[derive(Debug, Clone)]
@@ -139,11 +144,15 @@ pub fn router(state: AppState) -> Router {
         .route("/sign-in", get(auth::sign_in_page).post(auth::sign_in))
         .route("/sign-out", post(auth::sign_out))
         .route("/assets/{*path}", get(assets::serve))
-        .route("/healthz", get(|| async { "ok" }))
         .fallback(pages::not_found)
         .layer(from_fn(security::csrf_guard))
         .layer(from_fn_with_state(state.clone(), session::load))
+        // The JSON API (bearer tokens, no sessions, so outside the CSRF guard), /metrics and
+        // /healthz; every request is traced and counted.
+        .merge(api::routes())
+        .merge(observe::routes())
         .layer(from_fn_with_state(state.clone(), security::headers))
+        .layer(from_fn(observe::track))
         .with_state(state)
 }
 

@@ -36,6 +36,9 @@ enum Command {
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
+    if matches!(cli.command, Command::Serve(_) | Command::Demo(_)) {
+        despatch_web::init_logs();
+    }
     let result = match cli.command {
         Command::Admin(args) => commands::admin::run(args),
         Command::Audit(args) => commands::audit::run(args),

@@ -88,3 +88,32 @@ fn after_a_command_the_database_file_alone_is_a_complete_copy() {
     let teams: i64 = conn.query_row("SELECT COUNT(*) FROM teams", [], |row| row.get(0)).expect("read the copy");
     assert_eq!(teams, 7, "the copy holds the organisation just loaded");
 }
+
+#[test]
+fn a_token_is_printed_once_refused_for_an_unknown_user_or_a_taken_label_and_revoked() {
+    let dir = tempfile::tempdir().expect("folder");
+    let db = dir.path().join("tokens.db").display().to_string();
+    let example = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/organisation.toml");
+    assert!(despatch(&["admin", "load-organisation", example, "--db", &db]).status.success());
+
+    let made = despatch(&["admin", "create-token", "--user", "caseworker", "--name", "robot", "--db", &db]);
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    let token = String::from_utf8_lossy(&made.stdout).trim().to_string();
+    assert!(token.len() == 64 && token.chars().all(|c| c.is_ascii_hexdigit()), "one token alone: {token:?}");
+    let file = std::fs::read(dir.path().join("tokens.db")).expect("the database file");
+    assert!(!file.windows(token.len()).any(|w| w == token.as_bytes()), "the token itself is not stored");
+
+    let again = despatch(&["admin", "create-token", "--user", "caseworker", "--name", "robot", "--db", &db]);
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already has a live token labelled \"robot\""));
+    let stranger = despatch(&["admin", "create-token", "--user", "nobody", "--db", &db]);
+    assert!(!stranger.status.success());
+    assert!(String::from_utf8_lossy(&stranger.stderr).contains("there is no user \"nobody\""));
+
+    let revoked = despatch(&["admin", "revoke-token", "--user", "caseworker", "--name", "robot", "--db", &db]);
+    assert!(revoked.status.success(), "{}", String::from_utf8_lossy(&revoked.stderr));
+    let twice = despatch(&["admin", "revoke-token", "--user", "caseworker", "--name", "robot", "--db", &db]);
+    assert!(!twice.status.success(), "nothing live left to revoke");
+    let fresh = despatch(&["admin", "create-token", "--user", "caseworker", "--name", "robot", "--db", &db]);
+    assert!(fresh.status.success(), "the label is free again");
+}

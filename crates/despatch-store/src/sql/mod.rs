@@ -6,6 +6,7 @@ mod conn;
 mod fingerprints;
 mod read;
 mod script;
+mod tokens;
 mod write;
 mod writer;
 

@@ -42,6 +42,31 @@ enum Action {
         #[arg(long)]
         replace_years: bool,
     },
+    /// Make a bearer token for a service account (a user of the loaded organisation) to call the
+    /// JSON API under /api/v1. The token is printed once; only its SHA-256 is stored.
+    CreateToken {
+        /// The user the token acts as; it sees and does what that user's teams may.
+        #[arg(long)]
+        user: String,
+        /// A label telling the user's tokens apart (to revoke it by).
+        #[arg(long, default_value = "api")]
+        name: String,
+        /// Database URL or SQLite file.
+        #[arg(long, env = "DATABASE_URL", default_value = db::DEFAULT_DB)]
+        db: String,
+    },
+    /// Revoke a service account's token: requests with it are refused from now on.
+    RevokeToken {
+        /// The user the token acts as.
+        #[arg(long)]
+        user: String,
+        /// The token's label.
+        #[arg(long, default_value = "api")]
+        name: String,
+        /// Database URL or SQLite file.
+        #[arg(long, env = "DATABASE_URL", default_value = db::DEFAULT_DB)]
+        db: String,
+    },
 }
 
 /// Runs `despatch admin`.
@@ -49,6 +74,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let (file, url, replace_years) = match args.action {
         Action::LoadHolidays { file, db, replace_years } => (file, db, replace_years),
         Action::LoadOrganisation { file, db } => return load_organisation(&file, &db),
+        Action::CreateToken { user, name, db } => return create_token(&user, &name, &db),
+        Action::RevokeToken { user, name, db } => return revoke_token(&user, &name, &db),
     };
     let text = std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
     let loaded = BankHolidays::from_govuk_json(&text)
@@ -121,6 +148,29 @@ fn load_organisation(file: &std::path::Path, url: &str) -> anyhow::Result<ExitCo
             directory.topic_links.len(),
             directory.memberships.len()
         );
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+/// `despatch admin create-token`: prints the new token alone on standard output.
+fn create_token(user: &str, label: &str, url: &str) -> anyhow::Result<ExitCode> {
+    db::runtime()?.block_on(async {
+        let store = db::open_existing(url).await?;
+        let token = despatch_web::create_token(store.as_ref(), user, label).await?;
+        db::finish(store.as_ref()).await?;
+        eprintln!("API token {label:?} for {user} (shown once; send it as `Authorization: Bearer TOKEN`):");
+        println!("{token}");
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+/// `despatch admin revoke-token`.
+fn revoke_token(user: &str, label: &str, url: &str) -> anyhow::Result<ExitCode> {
+    db::runtime()?.block_on(async {
+        let store = db::open_existing(url).await?;
+        despatch_web::revoke_token(store.as_ref(), user, label).await?;
+        db::finish(store.as_ref()).await?;
+        println!("revoked the API token {label:?} of {user}");
         Ok(ExitCode::SUCCESS)
     })
 }
