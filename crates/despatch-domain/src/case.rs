@@ -66,6 +66,14 @@ pub struct CaseState {
     /// Documents attached to the case, oldest first.
     #[serde(default)]
     pub documents: Vec<DocumentRef>,
+    /// The Message-ID (without angle brackets) of the email the case came from, so that a reply
+    /// by email threads on it.
+    #[serde(default)]
+    pub original_message_id: Option<String>,
+    /// The reply as last approved (Private Office approval, ministerial sign-off): the exact
+    /// version despatch sends.
+    #[serde(default)]
+    pub approved_reply: Option<DocumentRef>,
 }
 
 /// A document on a case: an immutable, content-addressed file.

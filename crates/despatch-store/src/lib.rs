@@ -17,6 +17,7 @@ pub mod accounts;
 mod casework;
 mod clamd;
 pub mod documents;
+pub mod outbox;
 mod sql;
 pub mod upload;
 
@@ -34,6 +35,7 @@ use serde::Serialize;
 pub use accounts::{Account, Accounts, SessionRecord, TeamCounts, Workload};
 pub use casework::Casework;
 pub use documents::{Collected, DocumentError, DocumentStore, S3Settings};
+pub use outbox::{Outbox, OutboxMessage};
 pub use sql::SqlStore;
 pub use upload::{Checked, ScanStatus, UploadError, UploadPolicy};
 
@@ -225,7 +227,7 @@ pub struct StoredEventRow {
 /// The storage interface. One implementation, [`SqlStore`], serves both backends; the storage
 /// test suite runs against each.
 #[async_trait]
-pub trait Store: Accounts + Workload + Send + Sync {
+pub trait Store: Accounts + Workload + Outbox + Send + Sync {
     /// Which backend this is.
     fn backend(&self) -> Backend;
 

@@ -3,6 +3,7 @@
 mod accounts;
 mod admin;
 mod conn;
+mod outbox;
 mod read;
 mod script;
 mod write;

@@ -151,6 +151,7 @@ pub fn letter(name: &str) -> NewCase {
             external_key: None,
         }],
         legacy_reference: None,
+        message_id: None,
     }
 }
 

@@ -164,6 +164,7 @@ fn letter(n: u64, received: chrono::NaiveDate) -> NewCase {
             external_key: None,
         }],
         legacy_reference: None,
+        message_id: None,
     }
 }
 

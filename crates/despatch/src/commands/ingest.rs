@@ -274,6 +274,7 @@ fn check_can_register(casework: &Casework, case_type: &str, actor: &Actor) -> an
         data: BTreeMap::new(),
         correspondents: Vec::new(),
         legacy_reference: None,
+        message_id: None,
     };
     let reference = Reference::new(case_type, 1, london_date(now).year())
         .map_err(|error| anyhow::anyhow!("case type {case_type}: {error}"))?;
@@ -446,6 +447,7 @@ impl Ingest<'_> {
             data,
             correspondents: correspondent(intake, None).into_iter().collect(),
             legacy_reference: fields.reference.as_ref().map(|r| r.value.clone()),
+            message_id: None,
         };
         let (document, stored) = original.document(FINAL);
         let mut then = vec![Command::AttachDocument { document }];
@@ -503,6 +505,7 @@ impl Ingest<'_> {
             data,
             correspondents: correspondent(intake, their_reference).into_iter().collect(),
             legacy_reference: None,
+            message_id: intake.email.as_ref().and_then(|email| email.message_id.clone()),
         };
         let (document, stored) = original.document(ORIGINAL);
         let mut then = vec![Command::AttachDocument { document }];
@@ -644,7 +647,8 @@ fn correspondent(intake: &Intake, their_reference: Option<String>) -> Option<Cor
         organisation,
         address,
         postcode,
-        email: party.email.clone(),
+        // An email's Reply-To (else From) is where a reply by email goes.
+        email: party.email.clone().or_else(|| intake.email.as_ref().and_then(|email| email.reply_to.clone())),
         their_reference,
         external_key: mp_key,
     })

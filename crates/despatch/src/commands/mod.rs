@@ -10,4 +10,5 @@ pub mod demo;
 pub mod extract;
 pub mod ingest;
 pub mod organisation;
+pub mod outbox;
 pub mod serve;
