@@ -70,6 +70,14 @@ pub struct CaseState {
     /// it was found near-identical to other letters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub campaign: Option<String>,
+    /// The Message-ID (without angle brackets) of the email the case came from, so that a reply
+    /// by email threads on it.
+    #[serde(default)]
+    pub original_message_id: Option<String>,
+    /// The reply as last approved (Private Office approval, ministerial sign-off): the exact
+    /// version despatch sends.
+    #[serde(default)]
+    pub approved_reply: Option<DocumentRef>,
 }
 
 /// A document on a case: an immutable, content-addressed file.

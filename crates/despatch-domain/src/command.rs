@@ -37,6 +37,10 @@ pub struct NewCase {
     /// A reference from an earlier system.
     #[serde(default)]
     pub legacy_reference: Option<String>,
+    /// The Message-ID of the email the case came from (without angle brackets), if it came by
+    /// email: a reply by email threads on it.
+    #[serde(default)]
+    pub message_id: Option<String>,
 }
 
 /// The details of a correspondent as entered.

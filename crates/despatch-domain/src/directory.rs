@@ -31,6 +31,17 @@ pub struct Directory {
     pub topic_links: BTreeMap<(String, String, String), String>,
     /// User name → team codes the user belongs to.
     pub memberships: BTreeMap<String, BTreeSet<String>>,
+    /// User name → email address (notifications of allocation to them).
+    #[serde(default)]
+    pub emails: BTreeMap<String, String>,
+    /// Team code → the team's nominated mailbox (HOCS's nominated contacts): notifications of
+    /// work arriving at, or returned to, the team.
+    #[serde(default)]
+    pub mailboxes: BTreeMap<String, String>,
+    /// Named recipients outside the department (`NUMBER_TEN` → its correspondence address), which
+    /// case-type definitions refer to by name (e.g. the copy to Number 10).
+    #[serde(default)]
+    pub recipients: BTreeMap<String, String>,
 }
 
 impl Directory {

@@ -211,6 +211,13 @@ pub enum EventKind {
         /// SHA-256 of its bytes, hex.
         sha256: String,
     },
+    /// The reply was approved at a stage: this exact document is the version despatch sends.
+    ReplyApproved {
+        /// Stage id of the approval (Private Office, sign-off).
+        stage: String,
+        /// The approved document (by SHA-256).
+        document: crate::case::DocumentRef,
+    },
     /// The case moved to another definition version.
     DefinitionMigrated {
         /// Old version.
@@ -249,6 +256,7 @@ impl EventKind {
             EventKind::HoldingReplyRecorded { .. } => "HOLDING_REPLY_RECORDED",
             EventKind::CaseClosed { .. } => "CASE_CLOSED",
             EventKind::DocumentAdded { .. } => "DOCUMENT_ADDED",
+            EventKind::ReplyApproved { .. } => "REPLY_APPROVED",
             EventKind::DefinitionMigrated { .. } => "DEFINITION_MIGRATED",
             EventKind::CampaignJoined { .. } => "CAMPAIGN_JOINED",
             EventKind::ResendReceived { .. } => "RESEND_RECEIVED",

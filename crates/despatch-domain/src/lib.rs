@@ -12,5 +12,6 @@ pub mod definition;
 pub mod directory;
 pub mod engine;
 pub mod event;
+pub mod notify;
 pub mod reference;
 pub mod testkit;

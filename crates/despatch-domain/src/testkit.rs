@@ -206,6 +206,7 @@ pub fn new_case(case_type: &str) -> NewCase {
         data: BTreeMap::new(),
         correspondents: vec![demo_mp()],
         legacy_reference: None,
+        message_id: None,
     }
 }
 
@@ -760,11 +761,11 @@ fn min_scenarios() -> Vec<Scenario> {
 
     // MIN/0017733/18: received 14 Nov 2018, due 12 Dec, replied 21 Dec, seven working days late.
     let mut s = Builder::min(
-        "MIN: an FAQ response is drafted centrally, signed digitally, despatched seven working days late and copied to Number 10",
+        "MIN: an FAQ letter is drafted centrally, signed digitally, despatched seven working days late and copied to Number 10",
     );
     s.complete(DI, &min_data_input("TRUE"), None, To(MK, DCU_CENTRAL_DRAFTING))
         .complete(MK, &FAQ_ASYLUM, None, To(ID, DCU_CENTRAL_DRAFTING))
-        .complete(ID, &EMAIL_ONLINE_QA, None, To(QA, DCU_CENTRAL_DRAFTING))
+        .complete(ID, &LETTER_ONLINE_QA, None, To(QA, DCU_CENTRAL_DRAFTING))
         .complete(QA, &QA_MODIFY, None, To(PO, IMMIGRATION_MINISTER_OFFICE))
         .complete(PO, &PO_ACCEPT, None, To(MSO, IMMIGRATION_MINISTER_OFFICE))
         .complete(MSO, &SIGNED_DIGITAL, None, To(DSP, PERFORMANCE_AND_PROCESS))
@@ -853,10 +854,10 @@ fn min_scenarios() -> Vec<Scenario> {
         .complete(ID, &PHONE_ONLY, phonecall("Explained the policy to the MP by phone"), Closed);
     scenarios.push(s.build());
 
-    let mut s = Builder::min("MIN: QA returns the draft to the drafting team, which redrafts it");
+    let mut s = Builder::min("MIN: QA returns an email draft to the drafting team, which redrafts it as a letter");
     s.complete(DI, &min_data_input("FALSE"), None, To(MK, DCU_CENTRAL_DRAFTING))
         .complete(MK, &PR_ASYLUM, None, To(ID, IMMIGRATION_DRAFTING))
-        .complete(ID, &LETTER_ONLINE_QA, None, To(QA, IMMIGRATION_DRAFTING))
+        .complete(ID, &EMAIL_ONLINE_QA, None, To(QA, IMMIGRATION_DRAFTING))
         .complete(QA, &QA_REJECT, reject("Answer the second question too"), To(ID, IMMIGRATION_DRAFTING))
         .complete(ID, &LETTER_ONLINE_QA, None, To(QA, IMMIGRATION_DRAFTING))
         .complete(QA, &QA_ACCEPT, None, To(PO, IMMIGRATION_MINISTER_OFFICE))
@@ -1101,4 +1102,49 @@ fn dten_scenarios() -> Vec<Scenario> {
     scenarios.push(s.build());
 
     scenarios
+}
+
+/// The steps (actor, command) that take a new MIN case of [`demo_world`] from Data Input to
+/// Dispatch with a reply by email: `reply` is attached (tag `DRAFT`) before the draft is
+/// submitted, then approved by the private office and signed off digitally. `copy_number_ten`
+/// flags the case for a copy to Number 10. The despatch itself is [`despatch_step`].
+pub fn min_email_reply_steps(reply: &crate::case::DocumentRef, copy_number_ten: bool) -> Vec<(&'static str, Command)> {
+    let complete = |stage: &str, fields: &[(&str, &str)]| Command::CompleteStage {
+        stage: stage.to_string(),
+        fields: fields.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+        note: None,
+        take: true,
+    };
+    let copy = if copy_number_ten { "TRUE" } else { "FALSE" };
+    vec![
+        (
+            CASEWORKER,
+            complete(
+                "DATA_INPUT",
+                &[
+                    ("DateOfCorrespondence", LETTER_SENT),
+                    ("OriginalChannel", "EMAIL"),
+                    ("CopyNumberTen", copy),
+                    ("HomeSecInterest", "FALSE"),
+                    ("HomeSecReply", "FALSE"),
+                ],
+            ),
+        ),
+        (CASEWORKER, complete("MARKUP", &PR_ASYLUM)),
+        (IMMIGRATION_DRAFTER, Command::AttachDocument { document: reply.clone() }),
+        (IMMIGRATION_DRAFTER, complete("INITIAL_DRAFT", &EMAIL_ONLINE_QA)),
+        (QA_OFFICER, complete("QA_RESPONSE", &QA_ACCEPT)),
+        (IMMIGRATION_MINISTER_PO, complete("PRIVATE_OFFICE", &PO_ACCEPT)),
+        (IMMIGRATION_MINISTER_PO, complete("MINISTER_SIGN_OFF", &SIGNED_DIGITAL)),
+    ]
+}
+
+/// The despatch of a case at Dispatch by [`DESPATCH_OFFICER`], with the date it was posted when
+/// given.
+pub fn despatch_step(posted_on: Option<NaiveDate>) -> (&'static str, Command) {
+    let mut fields = BTreeMap::from([("DispatchDecision".to_string(), "ACCEPT".to_string())]);
+    if let Some(date) = posted_on {
+        fields.insert("DespatchDate".to_string(), date.to_string());
+    }
+    (DESPATCH_OFFICER, Command::CompleteStage { stage: "DISPATCH".to_string(), fields, note: None, take: true })
 }

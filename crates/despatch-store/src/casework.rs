@@ -185,6 +185,7 @@ impl Casework {
                 let next = engine::execute(&outcome.state, command, &actor, &world, now)?;
                 outcome.state = next.state;
                 outcome.events.extend(next.events);
+                outcome.notifications.extend(next.notifications);
             }
             Ok(outcome)
         });

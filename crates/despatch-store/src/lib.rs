@@ -18,6 +18,7 @@ mod casework;
 mod clamd;
 pub mod documents;
 pub mod fingerprints;
+pub mod outbox;
 mod sql;
 pub mod tokens;
 pub mod upload;
@@ -39,6 +40,7 @@ pub use accounts::{
 pub use casework::Casework;
 pub use documents::{Collected, DocumentError, DocumentStore, S3Settings};
 pub use fingerprints::{CampaignCandidate, Fingerprints, KnownSender, LetterFingerprint, SenderKey};
+pub use outbox::{Outbox, OutboxMessage};
 pub use sql::SqlStore;
 pub use tokens::{ApiToken, ApiTokens};
 pub use upload::{Checked, ScanStatus, UploadError, UploadPolicy};
@@ -231,7 +233,7 @@ pub struct StoredEventRow {
 /// The storage interface. One implementation, [`SqlStore`], serves both backends; the storage
 /// test suite runs against each.
 #[async_trait]
-pub trait Store: Accounts + Workload + Fingerprints + ApiTokens + Send + Sync {
+pub trait Store: Accounts + Workload + Fingerprints + ApiTokens + Outbox + Send + Sync {
     /// Which backend this is.
     fn backend(&self) -> Backend;
 

@@ -38,6 +38,37 @@ pub struct CaseTypeDefinition {
     /// How cases created under an earlier version move to this one.
     #[serde(default)]
     pub migrations: Vec<Migration>,
+    /// How the reply is approved and sent.
+    #[serde(default)]
+    pub reply: ReplyRules,
+}
+
+/// How the reply of a case type is approved and despatched (issue: "dispatch sends the version
+/// approved and no other").
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReplyRules {
+    /// Document tags a reply carries: an approving decision records the newest document with one
+    /// of these tags as the version to send.
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// When this holds at despatch, the approved reply is emailed to the primary correspondent
+    /// (threaded on their email when the case came by email).
+    #[serde(default)]
+    pub email_when: Option<Condition>,
+    /// Copies of the reply sent at despatch to named recipients of the organisation.
+    #[serde(default)]
+    pub copies: Vec<ReplyCopy>,
+}
+
+/// A copy of the reply sent at despatch when a condition holds (Copy To Number 10).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReplyCopy {
+    /// When the copy is sent.
+    pub when: Condition,
+    /// The organisation's named recipient (`NUMBER_TEN`), whose address the organisation holds.
+    pub to: String,
 }
 
 /// Deadline rules of a case type (DESIGN §5; Cabinet Office guidance; HOCS §2.3).
@@ -271,6 +302,10 @@ pub struct Field {
     /// A date that corrects the received date, so deadlines are recomputed.
     #[serde(default)]
     pub sets_received: bool,
+    /// A date the reply was despatched (posted), recorded instead of today by a despatching
+    /// decision; not before the received date nor after today.
+    #[serde(default)]
+    pub sets_despatched: bool,
 }
 
 /// One choice of a `choice` field.
@@ -311,6 +346,10 @@ pub struct Transition {
     /// The reply leaves the department: records the despatch date and days late.
     #[serde(default)]
     pub despatched: bool,
+    /// The reply is approved: the newest document tagged as a reply is recorded as the version
+    /// despatch sends.
+    #[serde(default)]
+    pub approves: bool,
 }
 
 /// A condition: every key must hold one of its values. Keys are case fields, or `role.NAME`.

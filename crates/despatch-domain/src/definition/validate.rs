@@ -36,6 +36,7 @@ pub(super) fn check(definition: &CaseTypeDefinition) -> Vec<Problem> {
         check_stage(definition, stage, &mut problems);
     }
     check_deadlines(definition, &mut problems);
+    check_reply(definition, &mut problems);
     // With a decision pointing nowhere, every stage past it would also be reported as cut off;
     // the misspelt target is the one problem to fix.
     let targets_known = definition
@@ -184,6 +185,20 @@ fn check_condition(definition: &CaseTypeDefinition, condition: &Condition, owner
                 ));
             }
         }
+    }
+}
+
+/// The reply rules name document tags of the case type and fields it has.
+fn check_reply(definition: &CaseTypeDefinition, problems: &mut Vec<Problem>) {
+    let reply = &definition.reply;
+    for tag in reply.tags.iter().filter(|tag| !definition.document_tags.contains(tag)) {
+        problems.push((None, format!("reply tag {tag} is not one of the case type's document_tags")));
+    }
+    if let Some(when) = &reply.email_when {
+        check_condition(definition, when, "reply email_when", problems);
+    }
+    for copy in &reply.copies {
+        check_condition(definition, &copy.when, &format!("the reply copy to {}", copy.to), problems);
     }
 }
 

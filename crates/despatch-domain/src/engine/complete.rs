@@ -98,9 +98,20 @@ impl Run<'_> {
         });
         state.stage = None;
         self.settle(state, &format!("stage {} completed", active.stage))?;
+        if transition.approves {
+            self.approve_reply(state, &active.stage);
+        }
         if transition.despatched {
-            // Recorded when the reply leaves, even if a stage such as Copy To Number 10 follows.
-            state.despatched_on = Some(self.today());
+            self.check_reply_can_leave(state)?;
+            // Recorded when the reply leaves, even if a stage such as Copy To Number 10 follows:
+            // the date entered (a posted reply), else today.
+            let entered = stage
+                .fields
+                .iter()
+                .filter(|field| field.sets_despatched)
+                .find_map(|field| state.data.get(field.name.get_ref().as_str()))
+                .and_then(|value| value.parse().ok());
+            state.despatched_on = Some(entered.unwrap_or_else(|| self.today()));
         }
         match &transition.to {
             Some(next) => self.enter(state, next.get_ref())?,
@@ -186,6 +197,9 @@ impl Run<'_> {
                 }
                 if field.not_after_received && date > received {
                     return Err(format!("{label}: the date must be on or before the date received"));
+                }
+                if field.sets_despatched && (date > self.today() || date < received) {
+                    return Err(format!("{label}: the date must be between the date received and today"));
                 }
             }
             FieldKind::Boolean => {

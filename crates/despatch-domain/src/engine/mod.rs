@@ -14,6 +14,7 @@ mod clock;
 mod complete;
 mod documents;
 mod parties;
+mod reply;
 mod settle;
 #[cfg(test)]
 mod tests;
@@ -30,7 +31,10 @@ use crate::command::{Actor, Command, NewCase};
 use crate::definition::{CaseTypeDefinition, Definitions};
 use crate::directory::Directory;
 use crate::event::{Event, EventKind};
+use crate::notify::{Notification, notifications};
 use crate::reference::Reference;
+
+pub(crate) use settle::holds;
 
 /// Everything the engine consults besides the case: definitions, calendars and the organisation.
 #[derive(Debug, Clone)]
@@ -92,6 +96,9 @@ pub struct Outcome {
     pub state: CaseState,
     /// Events in the order they happened.
     pub events: Vec<Event>,
+    /// Emails the change causes ([`crate::notify::notifications`]), stored in the outbox in
+    /// the same transaction.
+    pub notifications: Vec<Notification>,
 }
 
 /// One problem with a submitted field.
@@ -225,6 +232,12 @@ pub fn open_case(
         closed_at: None,
         documents: Vec::new(),
         campaign: None,
+        original_message_id: new
+            .message_id
+            .as_deref()
+            .map(|id| id.trim().trim_start_matches('<').trim_end_matches('>').to_string())
+            .filter(|id| !id.is_empty()),
+        approved_reply: None,
     };
     let mut run = Run::new(&state, actor, world, now)?;
     run.emit(EventKind::CaseCreated {
@@ -238,7 +251,7 @@ pub fn open_case(
     }
     run.settle(&mut state, "case created")?;
     run.enter(&mut state, definition.initial_stage.get_ref())?;
-    Ok(run.finish(state))
+    Ok(run.finish(None, state))
 }
 
 /// Applies a command to a case.
@@ -284,7 +297,7 @@ pub fn execute(
             run.close_historical(&mut next, *despatched_on, reason)?
         }
     }
-    Ok(run.finish(next))
+    Ok(run.finish(Some(state), next))
 }
 
 /// The working context of one command.
@@ -311,9 +324,10 @@ impl<'w> Run<'w> {
         self.events.push(Event { at: self.now, actor: self.actor.user.clone(), kind });
     }
 
-    fn finish(self, mut state: CaseState) -> Outcome {
+    fn finish(self, before: Option<&CaseState>, mut state: CaseState) -> Outcome {
         state.version += 1;
-        Outcome { state, events: self.events }
+        let notifications = notifications(before, &state, &self.events, self.definition, self.directory);
+        Outcome { state, events: self.events, notifications }
     }
 
     fn today(&self) -> NaiveDate {

@@ -13,7 +13,7 @@ use crate::event::{Change, EventKind};
 
 /// Whether `condition` holds for case data `data` and resolved roles `roles`. A key `role.NAME`
 /// reads a role; any other key reads a case field. Every key must hold one of its values.
-pub(super) fn holds(condition: &Condition, data: &BTreeMap<String, String>, roles: &BTreeMap<String, String>) -> bool {
+pub(crate) fn holds(condition: &Condition, data: &BTreeMap<String, String>, roles: &BTreeMap<String, String>) -> bool {
     condition.iter().all(|(key, accepted)| {
         let actual = match key.get_ref().strip_prefix("role.") {
             Some(role) => roles.get(role),

@@ -4,6 +4,7 @@ mod accounts;
 mod admin;
 mod conn;
 mod fingerprints;
+mod outbox;
 mod read;
 mod script;
 mod tokens;

@@ -52,6 +52,8 @@ pub(super) struct Encoded {
     pub state: String,
     /// Each event, in order.
     pub events: Vec<String>,
+    /// Each notification, in order (usually none).
+    pub notifications: Vec<String>,
 }
 
 impl Encoded {
@@ -60,6 +62,7 @@ impl Encoded {
         Ok(Encoded {
             state: encode(&outcome.state)?,
             events: outcome.events.iter().map(encode).collect::<Result<_, _>>()?,
+            notifications: outcome.notifications.iter().map(encode).collect::<Result<_, _>>()?,
         })
     }
 }
@@ -137,6 +140,7 @@ pub(super) fn create(
     if let Some(fingerprint) = fingerprint {
         super::fingerprints::record(&mut script, state.id, fingerprint);
     }
+    enqueue(&mut script, &outcome, &encoded.notifications);
     script.plain(frame.end);
     conn.run(script)?;
     Ok((outcome, head))
@@ -190,9 +194,31 @@ pub(super) fn save(
         return Err(CommandError::StaleVersion { expected: expected_version, actual: expected_version + 1 }.into());
     }
     record_projections(&mut rest, backend, outcome, head.seq + 1, documents)?;
+    enqueue(&mut rest, outcome, &encoded.notifications);
     rest.plain(frame.end);
     conn.run(rest)?;
     Ok(new_head)
+}
+
+/// Adds the outbox rows of the outcome's notifications (JSON in `bodies`), due at once: they
+/// commit or roll back with the case change. A (case, key) already there is left alone.
+fn enqueue(script: &mut Script, outcome: &Outcome, bodies: &[String]) {
+    let at = outcome.events.last().map_or(outcome.state.created_at, |e| e.at).timestamp_millis();
+    for (notification, body) in outcome.notifications.iter().zip(bodies) {
+        script.push(
+            "INSERT INTO outbox (case_id, message_key, kind, recipient, message, created_ms, due_ms) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (case_id, message_key) DO NOTHING",
+            vec![
+                Value::Int(outcome.state.id),
+                Value::Text(notification.key.clone()),
+                Value::Text(notification.kind.as_str().to_string()),
+                Value::Text(notification.to.clone()),
+                Value::Text(body.clone()),
+                Value::Int(at),
+                Value::Int(at),
+            ],
+        );
+    }
 }
 
 fn updated_at(outcome: &Outcome) -> String {

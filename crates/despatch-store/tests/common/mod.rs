@@ -152,6 +152,7 @@ pub fn letter(name: &str) -> NewCase {
             matched: None,
         }],
         legacy_reference: None,
+        message_id: None,
     }
 }
 

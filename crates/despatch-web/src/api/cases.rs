@@ -55,6 +55,7 @@ pub(crate) async fn open(
         data: body.data,
         correspondents: body.correspondents.into_iter().map(Into::into).collect(),
         legacy_reference: body.legacy_reference,
+        message_id: None,
     };
     let outcome = state.casework.open(new, &user.actor(), Utc::now()).await?;
     tracing::info!(case = outcome.state.id, user = user.name(), "case opened through the API");

@@ -93,6 +93,7 @@ impl From<Details> for CorrespondentDetails {
             email: d.email,
             their_reference: d.their_reference,
             external_key: d.external_key,
+            matched: None,
         }
     }
 }

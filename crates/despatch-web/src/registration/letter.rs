@@ -160,7 +160,8 @@ pub(super) fn correspondent(intake: &Intake, their_reference: Option<String>) ->
         organisation,
         address,
         postcode,
-        email: party.email.clone(),
+        // An email's Reply-To (else From) is where a reply by email goes.
+        email: party.email.clone().or_else(|| intake.email.as_ref().and_then(|email| email.reply_to.clone())),
         their_reference,
         external_key: mp_key,
         matched: None,

@@ -172,6 +172,7 @@ impl Registrar<'_> {
             data,
             correspondents: correspondent(intake, None).into_iter().collect(),
             legacy_reference: fields.reference.as_ref().map(|r| r.value.clone()),
+            message_id: None,
         };
         let (document, stored) = original.document(FINAL);
         let mut then = vec![Command::AttachDocument { document }];
@@ -236,6 +237,7 @@ impl Registrar<'_> {
             data,
             correspondents: details.into_iter().collect(),
             legacy_reference: None,
+            message_id: intake.email.as_ref().and_then(|email| email.message_id.clone()),
         };
         let (document, stored) = original.document(ORIGINAL);
         let mut then = vec![Command::AttachDocument { document }];

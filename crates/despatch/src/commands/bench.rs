@@ -171,6 +171,7 @@ pub(super) fn letter(n: u64, received: chrono::NaiveDate) -> NewCase {
             matched: None,
         }],
         legacy_reference: None,
+        message_id: None,
     }
 }
 

@@ -316,6 +316,7 @@ async fn register(casework: &Casework, letter: &Letter) -> anyhow::Result<String
         data: BTreeMap::new(),
         correspondents: vec![details],
         legacy_reference: None,
+        message_id: None,
     };
     let clerk = Actor::user(testkit::CASEWORKER);
     let outcome = casework.open(new, &clerk, now).await.context("opening a demo case")?;
@@ -364,6 +365,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
         println!("  admin                      (administrator, no team)");
         println!("The demo database is deleted when the demo stops (Ctrl-C).");
+        let _worker = super::outbox::start(&casework)?;
         despatch_web::serve(AppState::new(casework, Config::default()), args.addr).await?;
         Ok(ExitCode::SUCCESS)
     })

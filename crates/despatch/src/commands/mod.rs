@@ -11,4 +11,5 @@ pub mod demo;
 pub mod extract;
 pub mod ingest;
 pub mod organisation;
+pub mod outbox;
 pub mod serve;

@@ -21,6 +21,16 @@ pub struct OrganisationFile {
     links: Vec<Link>,
     #[serde(default)]
     users: Vec<User>,
+    #[serde(default)]
+    recipients: Vec<Recipient>,
+}
+
+/// A named recipient outside the department (`NUMBER_TEN`), named by case-type definitions.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Recipient {
+    name: String,
+    address: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -39,6 +49,9 @@ struct TeamEntry {
     unit: String,
     #[serde(default = "active")]
     active: bool,
+    /// The team's nominated mailbox for notifications.
+    #[serde(default)]
+    mailbox: Option<String>,
 }
 
 fn active() -> bool {
@@ -67,6 +80,8 @@ struct Link {
 struct User {
     name: String,
     teams: Vec<String>,
+    #[serde(default)]
+    email: Option<String>,
 }
 
 /// Parses and checks an organisation file against the case-type definitions. Every problem is
@@ -84,6 +99,10 @@ pub fn parse(text: &str, definitions: &Definitions) -> Result<Directory, Vec<Str
             Team { code: team.code.clone(), name: team.name.clone(), unit: team.unit.clone(), active: team.active };
         if directory.teams.insert(team.code.clone(), entry).is_some() {
             problems.push(format!("team {} is listed twice", team.code));
+        }
+        if let Some(mailbox) = &team.mailbox {
+            check_address(mailbox, &format!("the mailbox of team {}", team.code), &mut problems);
+            directory.mailboxes.insert(team.code.clone(), mailbox.clone());
         }
     }
     directory.topics = file.topics.iter().map(|t| t.code.clone()).collect();
@@ -118,6 +137,16 @@ pub fn parse(text: &str, definitions: &Definitions) -> Result<Directory, Vec<Str
             }
         }
         memberships.entry(user.name.clone()).or_default().extend(user.teams.iter().cloned());
+        if let Some(email) = &user.email {
+            check_address(email, &format!("the email of user {}", user.name), &mut problems);
+            directory.emails.insert(user.name.clone(), email.clone());
+        }
+    }
+    for recipient in &file.recipients {
+        check_address(&recipient.address, &format!("the address of recipient {}", recipient.name), &mut problems);
+        if directory.recipients.insert(recipient.name.clone(), recipient.address.clone()).is_some() {
+            problems.push(format!("recipient {} is listed twice", recipient.name));
+        }
     }
     directory.memberships = memberships;
     for definition in definitions.all() {
@@ -137,4 +166,13 @@ pub fn parse(text: &str, definitions: &Definitions) -> Result<Directory, Vec<Str
     problems.sort();
     problems.dedup();
     if problems.is_empty() { Ok(directory) } else { Err(problems) }
+}
+
+/// An email address must have one `@` with text either side and no spaces.
+fn check_address(address: &str, owner: &str, problems: &mut Vec<String>) {
+    let valid = matches!(address.split_once('@'), Some((local, domain))
+        if !local.is_empty() && !domain.is_empty() && !domain.contains('@') && !address.contains(char::is_whitespace));
+    if !valid {
+        problems.push(format!("{owner} ({address:?}) is not an email address"));
+    }
 }

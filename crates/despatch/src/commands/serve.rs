@@ -55,9 +55,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         let store = db::open(&args.db).await?;
         first_administrator(store.as_ref()).await?;
         let casework = db::casework(Arc::clone(&store)).await?;
+        let worker = super::outbox::start(&casework)?;
         let config = Config { secure_cookies: args.secure_cookies, ..Config::default() };
         println!("Despatch is running at http://{} (database {}); stop it with Ctrl-C", args.addr, args.db);
         despatch_web::serve_on(AppState::new(casework, config), listener).await?;
+        worker.inspect(tokio::task::JoinHandle::abort);
         db::finish(store.as_ref()).await?;
         Ok(ExitCode::SUCCESS)
     })

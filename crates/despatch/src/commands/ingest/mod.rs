@@ -197,6 +197,7 @@ fn check_can_register(casework: &Casework, case_type: &str, actor: &Actor) -> an
         data: BTreeMap::new(),
         correspondents: Vec::new(),
         legacy_reference: None,
+        message_id: None,
     };
     let reference = Reference::new(case_type, 1, london_date(now).year())
         .map_err(|error| anyhow::anyhow!("case type {case_type}: {error}"))?;
