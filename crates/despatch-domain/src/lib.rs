@@ -13,4 +13,5 @@ pub mod directory;
 pub mod engine;
 pub mod event;
 pub mod reference;
+pub mod standard_line;
 pub mod testkit;
