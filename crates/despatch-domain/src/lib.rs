@@ -14,4 +14,5 @@ pub mod engine;
 pub mod event;
 pub mod notify;
 pub mod reference;
+pub mod standard_line;
 pub mod testkit;
