@@ -45,6 +45,14 @@ def main():
             f.write(png)
         print("wrote", os.path.join(OUT, name))
 
+    def full_page_shot(name):
+        # Tall pages (the case type's diagram) are taken whole: the window grows to the page.
+        height = call("POST", s + "/execute/sync",
+                      {"script": "return document.documentElement.scrollHeight", "args": []})
+        call("POST", s + "/window/rect", {"width": 1280, "height": max(1600, min(int(height) + 140, 6000))})
+        shot(name)
+        call("POST", s + "/window/rect", {"width": 1280, "height": 1600})
+
     def sign_in(user):
         go("/sign-in")
         call("POST", s + f"/element/{find('#username')}/value", {"text": user})
@@ -71,6 +79,19 @@ def main():
         shot("case-form-errors.png")
         go("/search?q=asylum")
         shot("search.png")
+        go(href + "/deadline")
+        shot("deadline.png")
+        # The administration pages, as the demo's administrator.
+        call("DELETE", s + "/cookie")
+        sign_in("admin")
+        for path, name in [("/admin", "admin.png"), ("/admin/teams", "admin-teams.png"),
+                           ("/admin/teams/POLICING_DRAFTING", "admin-team.png"),
+                           ("/admin/users", "admin-users.png"), ("/admin/users/quinn.qa", "admin-user.png"),
+                           ("/admin/topics", "admin-topics.png"), ("/admin/topics/POLICE_FUNDING", "admin-topic.png"),
+                           ("/admin/case-types", "admin-case-types.png"),
+                           ("/admin/case-types/MIN", "admin-case-type.png")]:
+            go(path)
+            full_page_shot(name)
         body = call("POST", s + "/execute/sync", {"script": "return document.body.className", "args": []})
         print("body class:", body)
     finally:

@@ -13,17 +13,10 @@ use reqwest::header::{CONTENT_SECURITY_POLICY, CONTENT_TYPE, SET_COOKIE};
 
 mod common;
 
-use common::{App, OUTSIDER, PASSWORD, start, start_with};
+use common::{App, OUTSIDER, PASSWORD, csrf, start, start_with};
 
 fn browser() -> reqwest::Client {
     reqwest::Client::builder().cookie_store(true).build().expect("an HTTP client")
-}
-
-/// The value of the first `csrf` hidden field in a page.
-fn csrf(page: &str) -> String {
-    let marker = "name=\"csrf\" value=\"";
-    let start = page.find(marker).expect("a page with a CSRF field") + marker.len();
-    page[start..].split('"').next().unwrap_or_default().to_string()
 }
 
 async fn sign_in_as(app: &App, client: &reqwest::Client, user: &str, password: &str) -> reqwest::Response {
@@ -391,98 +384,6 @@ async fn a_workstack_filters_by_stage() {
     assert!(page.contains("1 open case at Data Input") && page.contains(&app.reference));
     let (_, page) = get(&client, app.url("/teams/PERFORMANCE_AND_PROCESS?stage=DISPATCH")).await;
     assert!(page.contains("0 open cases at Dispatch") && !page.contains(&app.reference));
-}
-
-/// Who asks, for the route-by-route authorisation table.
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Who {
-    Anonymous,
-    Outsider,
-    Member,
-}
-
-#[tokio::test]
-async fn every_route_answers_each_kind_of_user_as_its_access_allows() {
-    let app = start().await;
-    let case = format!("/cases/{}", app.case_id);
-    // (method, path, anonymous, outsider, member of the case's team)
-    let table: [(&str, String, u16, u16, u16); 10] = [
-        ("GET", "/".to_string(), 303, 200, 200),
-        ("GET", "/teams/PERFORMANCE_AND_PROCESS".to_string(), 303, 403, 200),
-        ("GET", "/teams/NO_SUCH_TEAM".to_string(), 303, 403, 403),
-        ("GET", case.clone(), 303, 404, 200),
-        ("GET", "/cases/not-a-number".to_string(), 303, 404, 404),
-        ("GET", "/search?q=Example".to_string(), 303, 200, 200),
-        ("POST", format!("{case}/allocate-to-me"), 403, 404, 303),
-        ("POST", format!("{case}/stage"), 403, 404, 422),
-        ("POST", format!("{case}/notes"), 403, 404, 422),
-        ("POST", format!("{case}/unallocate"), 403, 404, 303),
-    ];
-    let no_redirects =
-        reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("a client");
-    for who in [Who::Anonymous, Who::Outsider, Who::Member] {
-        let cookie = session_cookie(&app, who).await;
-        let token = match &cookie {
-            Some(cookie) => {
-                let dashboard = no_redirects.get(app.url("/")).header(reqwest::header::COOKIE, cookie.as_str());
-                csrf(&dashboard.send().await.expect("the dashboard").text().await.expect("html"))
-            }
-            None => String::new(),
-        };
-        for (method, path, anonymous, outsider, member) in &table {
-            let expected = match who {
-                Who::Anonymous => *anonymous,
-                Who::Outsider => *outsider,
-                Who::Member => *member,
-            };
-            let request = if *method == "GET" {
-                no_redirects.get(app.url(path))
-            } else {
-                no_redirects.post(app.url(path)).form(&[("csrf", token.as_str()), ("stage", "DATA_INPUT")])
-            };
-            let request = match &cookie {
-                Some(cookie) => request.header(reqwest::header::COOKIE, cookie.as_str()),
-                None => request,
-            };
-            let status = request.send().await.expect("an answer").status().as_u16();
-            assert_eq!(status, expected, "{method} {path} as {who:?}");
-        }
-    }
-}
-
-/// A fresh session cookie (`despatch_session=…`) for the user, signed in without following the
-/// redirect, so the cookie can be read off the response.
-async fn session_cookie(app: &App, who: Who) -> Option<String> {
-    let user = match who {
-        Who::Anonymous => return None,
-        Who::Outsider => OUTSIDER,
-        Who::Member => testkit::DESPATCH_OFFICER,
-    };
-    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("a client");
-    let page = client.get(app.url("/sign-in")).send().await.expect("the sign-in page");
-    let sign_in_cookie = page
-        .headers()
-        .get(SET_COOKIE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .expect("a sign-in cookie")
-        .to_string();
-    let token = csrf(&page.text().await.expect("html"));
-    let response = client
-        .post(app.url("/sign-in"))
-        .header(reqwest::header::COOKIE, sign_in_cookie)
-        .form(&[("csrf", token.as_str()), ("username", user), ("password", PASSWORD)])
-        .send()
-        .await
-        .expect("signed in");
-    response
-        .headers()
-        .get_all(SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("despatch_session=") && !v.starts_with("despatch_session=;"))
-        .and_then(|v| v.split(';').next())
-        .map(str::to_string)
 }
 
 #[tokio::test]

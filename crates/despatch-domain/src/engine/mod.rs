@@ -13,6 +13,7 @@ mod allocation;
 mod clock;
 mod complete;
 mod documents;
+mod explain;
 mod parties;
 mod settle;
 #[cfg(test)]
@@ -31,6 +32,8 @@ use crate::definition::{CaseTypeDefinition, Definitions};
 use crate::directory::Directory;
 use crate::event::{Event, EventKind};
 use crate::reference::Reference;
+
+pub use explain::{CaseDeadlineExplanation, explain_case_deadline};
 
 /// Everything the engine consults besides the case: definitions, calendars and the organisation.
 #[derive(Debug, Clone)]

@@ -11,3 +11,4 @@ pub mod extract;
 pub mod ingest;
 pub mod organisation;
 pub mod serve;
+pub mod users;
