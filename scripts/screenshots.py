@@ -2,7 +2,7 @@
 """Screenshots of the main pages of a running `despatch demo`, taken in headless Chromium over
 the WebDriver protocol (chromedriver on port 9515), signed in through the real sign-in form.
 
-    chromedriver --port=9515 &
+    chromedriver --port=9515 &          # or another port, named by WEBDRIVER=http://127.0.0.1:PORT
     despatch demo --addr 127.0.0.1:8099 &
     python3 scripts/screenshots.py http://127.0.0.1:8099 docs/screenshots
 """
@@ -13,7 +13,7 @@ import sys
 import urllib.request
 
 BASE, OUT = sys.argv[1], sys.argv[2]
-DRIVER = "http://127.0.0.1:9515"
+DRIVER = os.environ.get("WEBDRIVER", "http://127.0.0.1:9515")
 PASSWORD = "despatch-demo-2026"
 
 

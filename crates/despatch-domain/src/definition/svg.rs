@@ -11,11 +11,13 @@ use std::fmt::Write;
 use super::graph::edges;
 use super::model::CaseTypeDefinition;
 
-const BOX_WIDTH: i64 = 300;
+const BOX_WIDTH: i64 = 360;
 const BOX_HEIGHT: i64 = 40;
 const STEP: i64 = 72;
 const LANE: i64 = 14;
 const MARGIN: i64 = 16;
+/// The service's system font stack (frontend/src/app.scss), as SVG text does not inherit the page's.
+const FONTS: &str = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif";
 
 /// One arrow: node indexes (0 is Start, the last is Closed) and the decisions it stands for.
 struct Arrow {
@@ -95,7 +97,7 @@ pub fn svg(definition: &CaseTypeDefinition) -> String {
     let _ = write!(
         out,
         "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" width=\"{width}\" height=\"{height}\" \
-         role=\"img\" aria-labelledby=\"flow-{code}-title\" font-family=\"inherit\" font-size=\"16\">\
+         role=\"img\" aria-labelledby=\"flow-{code}-title\" font-family=\"{FONTS}\" font-size=\"16\">\
          <title id=\"flow-{code}-title\">Flow of {}: {} stages; the table of decisions gives the same in words</title>\
          <defs><marker id=\"arrow-{code}\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" \
          orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"context-stroke\"/></marker></defs>",
@@ -110,11 +112,13 @@ pub fn svg(definition: &CaseTypeDefinition) -> String {
         } else if arrow.to > arrow.from {
             let edge = box_x + BOX_WIDTH;
             let lane = edge + MARGIN + (arrow.lane - 1) * LANE;
-            let (y1, y2) = (middle(arrow.from) + 6, middle(arrow.to) - 6);
+            let shift = (arrow.lane * 3).min(BOX_HEIGHT / 2 - 4);
+            let (y1, y2) = (middle(arrow.from) + shift, middle(arrow.to) - shift);
             ("#1d70b8", format!("M{edge},{y1} H{lane} V{y2} H{}", edge + 2))
         } else {
             let lane = box_x - MARGIN - (arrow.lane - 1) * LANE;
-            let (y1, y2) = (middle(arrow.from) - 6, middle(arrow.to) + 6);
+            let shift = (arrow.lane * 3).min(BOX_HEIGHT / 2 - 4);
+            let (y1, y2) = (middle(arrow.from) - shift, middle(arrow.to) + shift);
             ("#d4351c", format!("M{box_x},{y1} H{lane} V{y2} H{}", box_x - 2))
         };
         let _ = write!(
