@@ -166,7 +166,14 @@ pub(crate) async fn create(
     if let Some(channel) = answers.get("channel").filter(|c| !c.is_empty()) {
         data.insert(CHANNEL_FIELD.to_string(), channel.clone());
     }
-    let new = NewCase { case_type, received, data, correspondents: vec![correspondent], legacy_reference: None, message_id: None };
+    let new = NewCase {
+        case_type,
+        received,
+        data,
+        correspondents: vec![correspondent],
+        legacy_reference: None,
+        message_id: None,
+    };
     let then: Vec<Command> = answers
         .get("topic")
         .filter(|t| !t.is_empty())
