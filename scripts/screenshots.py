@@ -2,7 +2,7 @@
 """Screenshots of the main pages of a running `despatch demo`, taken in headless Chromium over
 the WebDriver protocol (chromedriver on port 9515), signed in through the real sign-in form.
 
-    chromedriver --port=9515 &        # or another port, named by CHROMEDRIVER_URL
+    chromedriver --port=9515 &          # or another port, named by WEBDRIVER=http://127.0.0.1:PORT
     despatch demo --addr 127.0.0.1:8099 &
     python3 scripts/screenshots.py http://127.0.0.1:8099 docs/screenshots
 """
@@ -13,7 +13,7 @@ import sys
 import urllib.request
 
 BASE, OUT = sys.argv[1], sys.argv[2]
-DRIVER = os.environ.get("CHROMEDRIVER_URL", "http://127.0.0.1:9515")
+DRIVER = os.environ.get("WEBDRIVER", "http://127.0.0.1:9515")
 PASSWORD = "despatch-demo-2026"
 
 
@@ -44,6 +44,14 @@ def main():
         with open(os.path.join(OUT, name), "wb") as f:
             f.write(png)
         print("wrote", os.path.join(OUT, name))
+
+    def full_page_shot(name):
+        # Tall pages (the case type's diagram) are taken whole: the window grows to the page.
+        height = call("POST", s + "/execute/sync",
+                      {"script": "return document.documentElement.scrollHeight", "args": []})
+        call("POST", s + "/window/rect", {"width": 1280, "height": max(1600, min(int(height) + 140, 6000))})
+        shot(name)
+        call("POST", s + "/window/rect", {"width": 1280, "height": 1600})
 
     def sign_in(user):
         go("/sign-in")
@@ -80,6 +88,19 @@ def main():
         shot("case-form-errors.png")
         go("/search?q=asylum")
         shot("search.png")
+        go(href + "/deadline")
+        shot("deadline.png")
+        # The administration pages, as the demo's administrator.
+        call("DELETE", s + "/cookie")
+        sign_in("admin")
+        for path, name in [("/admin", "admin.png"), ("/admin/teams", "admin-teams.png"),
+                           ("/admin/teams/POLICING_DRAFTING", "admin-team.png"),
+                           ("/admin/users", "admin-users.png"), ("/admin/users/quinn.qa", "admin-user.png"),
+                           ("/admin/topics", "admin-topics.png"), ("/admin/topics/POLICE_FUNDING", "admin-topic.png"),
+                           ("/admin/case-types", "admin-case-types.png"),
+                           ("/admin/case-types/MIN", "admin-case-type.png")]:
+            go(path)
+            full_page_shot(name)
         body = call("POST", s + "/execute/sync", {"script": "return document.body.className", "args": []})
         print("body class:", body)
     finally:

@@ -4,6 +4,7 @@
 //! **Architecture invariant:** this crate does no IO. It knows no SQL, no HTTP and no files; the
 //! callers hand it text (definition TOML, bank-holiday JSON) and values (`now`), and get values back.
 
+pub mod access;
 pub mod audit;
 pub mod calendar;
 pub mod case;

@@ -17,11 +17,12 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 
+use crate::access::AccessLevel;
 use crate::calendar::BankHolidays;
 use crate::case::{CaseState, CorrespondentKind};
 use crate::command::{Actor, Command, CorrespondentDetails, NewCase};
 use crate::definition::Definitions;
-use crate::directory::{Directory, Team};
+use crate::directory::{Directory, Team, Topic, Unit, User};
 use crate::engine::{self, CommandError, World};
 use crate::event::Event;
 use crate::reference::Reference;
@@ -86,7 +87,8 @@ pub const CASE_TYPES: [&str; 3] = ["MIN", "TRO", "DTEN"];
 
 /// The demo organisation: the teams the definitions name, drafting teams and private offices,
 /// one inactive team, topics linked to drafting teams and private offices for each case type,
-/// and users with their memberships.
+/// and users with their memberships: WRITE on every case type their teams handle, OWNER for the
+/// QA officer (a team leader).
 pub fn demo_directory() -> Directory {
     let mut directory = Directory::default();
     let teams: [(&str, &str, &str, bool); 9] = [
@@ -114,7 +116,12 @@ pub fn demo_directory() -> Directory {
         (TOPIC_LEGACY_CASEWORK, ARCHIVED_DRAFTING, IMMIGRATION_MINISTER_OFFICE),
     ];
     for (topic, drafting, private_office) in topics {
-        directory.topics.insert(topic.to_string());
+        let name = {
+            let lower = topic.replace('_', " ").to_lowercase();
+            let mut chars = lower.chars();
+            chars.next().map(|c| c.to_uppercase().chain(chars).collect::<String>()).unwrap_or_default()
+        };
+        directory.put_topic(Topic { code: topic.to_string(), name, parent: None, active: true });
         for case_type in CASE_TYPES {
             let link = |stage: &str| (case_type.to_string(), stage.to_string(), topic.to_string());
             directory.topic_links.insert(link("INITIAL_DRAFT"), drafting.to_string());
@@ -139,8 +146,41 @@ pub fn demo_directory() -> Directory {
     for (user, teams) in memberships {
         let teams: BTreeSet<String> = teams.iter().map(|team| team.to_string()).collect();
         directory.memberships.insert(user.to_string(), teams);
+        directory
+            .users
+            .insert(user.to_string(), User { name: user.to_string(), display_name: person(user), active: true });
+    }
+    for (user, teams) in directory.memberships.clone() {
+        let level = if user == QA_OFFICER { AccessLevel::Owner } else { AccessLevel::Write };
+        for team in teams {
+            let private_office = directory.teams.get(&team).is_some_and(|t| t.unit == "PRIVATE_OFFICE");
+            for case_type in CASE_TYPES {
+                // TRO has no private office stage, so private offices have no TRO level.
+                if !(private_office && case_type == "TRO") {
+                    directory.set_level(&user, &team, case_type, Some(level));
+                }
+            }
+        }
+    }
+    for (code, name) in [
+        ("DCU", "Direct Communications Unit"),
+        ("PRIVATE_OFFICE", "Private offices"),
+        ("POLICY", "Policy directorates"),
+    ] {
+        directory.units.insert(code.to_string(), Unit { code: code.to_string(), name: name.to_string(), active: true });
     }
     directory
+}
+
+/// `ada.caseworker` → `Ada Caseworker`.
+fn person(user: &str) -> String {
+    user.split(['.', '-'])
+        .map(|word| {
+            let mut chars = word.chars();
+            chars.next().map(|c| c.to_uppercase().chain(chars).collect::<String>()).unwrap_or_default()
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// The embedded definitions, the embedded bank holidays and [`demo_directory`].

@@ -20,6 +20,8 @@ pub struct Account {
     pub administrator: bool,
     /// When the account was created (UTC, RFC 3339).
     pub created_at: String,
+    /// The password is a one-time password: the next sign-in must choose a new one.
+    pub must_change_password: bool,
 }
 
 /// A signed-in browser session as stored.
@@ -43,8 +45,15 @@ pub trait Accounts {
     /// The account with this user name.
     async fn account(&self, name: &str) -> Result<Option<Account>, StoreError>;
 
-    /// Creates the account, or replaces the password hash and role of an existing one.
+    /// Creates the account, or replaces the password hash, role and one-time flag of an existing
+    /// one (its creation time is kept).
     async fn save_account(&self, account: &Account) -> Result<(), StoreError>;
+
+    /// Every account, by name.
+    async fn accounts(&self) -> Result<Vec<Account>, StoreError>;
+
+    /// Ends every session of a user (after a password reset or deactivation); returns how many.
+    async fn delete_user_sessions(&self, user: &str) -> Result<u64, StoreError>;
 
     /// Number of accounts, and of administrator accounts.
     async fn count_accounts(&self) -> Result<(u64, u64), StoreError>;

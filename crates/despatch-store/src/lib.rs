@@ -158,6 +158,9 @@ pub struct SearchQuery {
     /// Only cases whose current stage is with one of these teams, or that one of them has held a
     /// stage of (what a user of these teams may see); `None` for no restriction.
     pub teams: Option<Vec<String>>,
+    /// With `teams`, also every case of these case types (those the user has a level for).
+    /// Ignored without `teams`.
+    pub or_case_types: Vec<String>,
     /// 1-based page.
     pub page: u32,
     /// Results per page (1–500).

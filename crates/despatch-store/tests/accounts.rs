@@ -16,6 +16,7 @@ fn account(name: &str, hash: &str, administrator: bool) -> Account {
         password_hash: hash.to_string(),
         administrator,
         created_at: "2026-11-29T14:00:00Z".to_string(),
+        must_change_password: false,
     }
 }
 
@@ -93,7 +94,9 @@ async fn a_team_card_counts_open_overdue_and_unallocated_cases_and_my_cases_list
     assert_eq!(store.user_cases("bob", 1, 25).await.expect("bob's cases").total, 0);
 }
 
-async fn a_search_within_teams_counts_only_the_cases_those_teams_hold_or_have_held(kind: Kind) {
+async fn a_search_within_teams_counts_only_the_cases_those_teams_hold_or_have_held_or_whose_case_type_they_may_see(
+    kind: Kind,
+) {
     let Some(db) = TestDb::new(kind).await else { return };
     let casework = casework(despatch_store::open(&db.url).await.expect("open"));
     let mut ids = Vec::new();
@@ -126,6 +129,15 @@ async fn a_search_within_teams_counts_only_the_cases_those_teams_hold_or_have_he
     let elsewhere = store.search(&within(&["POLICING_DRAFTING"])).await.expect("search");
     assert_eq!(elsewhere.total, 0, "another team sees none");
     assert_eq!(store.search(&within(&[])).await.expect("search").total, 0, "no team, no cases");
+    let by_level = |case_types: &[&str]| SearchQuery {
+        or_case_types: case_types.iter().map(|c| c.to_string()).collect(),
+        ..within(&["POLICING_DRAFTING"])
+    };
+    let min = store.search(&by_level(&["MIN"])).await.expect("search");
+    assert_eq!(min.total, 3, "a level on MIN shows every MIN case, whichever team holds it");
+    assert_eq!(store.search(&by_level(&["TRO"])).await.expect("search").total, 0, "a TRO level shows no MIN case");
+    let only_level = SearchQuery { or_case_types: vec!["MIN".to_string()], ..within(&[]) };
+    assert_eq!(store.search(&only_level).await.expect("search").total, 3, "a level alone, in no team");
 }
 
 async fn a_workstack_page_filters_by_allocation_and_reference_and_sorts_by_the_chosen_column(kind: Kind) {
@@ -176,7 +188,7 @@ async fn a_workstack_page_filters_by_allocation_and_reference_and_sorts_by_the_c
 
 on_both_backends!(
     a_workstack_page_filters_by_allocation_and_reference_and_sorts_by_the_chosen_column,
-    a_search_within_teams_counts_only_the_cases_those_teams_hold_or_have_held,
+    a_search_within_teams_counts_only_the_cases_those_teams_hold_or_have_held_or_whose_case_type_they_may_see,
     an_account_is_saved_found_and_its_password_and_role_replaced,
     sessions_are_found_touched_ended_and_swept_when_idle_or_too_old,
     a_team_card_counts_open_overdue_and_unallocated_cases_and_my_cases_lists_mine,

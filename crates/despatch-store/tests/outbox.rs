@@ -114,7 +114,12 @@ async fn the_organisation_keeps_mailboxes_user_emails_and_named_recipients(kind:
     directory.emails.insert("alice".into(), "alice@dept.example".into());
     directory.recipients.insert("NUMBER_TEN".into(), "copies@number10.example".into());
     store.save_directory(&directory).await.expect("saved");
-    assert_eq!(store.directory().await.expect("read"), directory);
+    // Units, topics' details and users come back filled in from their codes; these are unchanged.
+    let read = store.directory().await.expect("read");
+    assert_eq!(read.mailboxes, directory.mailboxes);
+    assert_eq!(read.emails, directory.emails);
+    assert_eq!(read.recipients, directory.recipients);
+    assert_eq!(read.memberships, directory.memberships);
 }
 
 on_both_backends!(

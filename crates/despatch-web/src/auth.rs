@@ -17,6 +17,7 @@ use chrono::{SecondsFormat, Utc};
 use despatch_store::{Account, Store};
 use serde::Deserialize;
 
+use crate::access::CHANGE_PASSWORD;
 use crate::session::{self, SIGN_IN_COOKIE, Session, cookie, is_secure, random_token, set_cookie};
 use crate::{AppState, WebError};
 
@@ -61,15 +62,21 @@ pub fn one_time_password() -> Result<String, AccountError> {
     Ok(bytes.iter().map(|b| char::from(ALPHABET[usize::from(*b) % ALPHABET.len()])).collect())
 }
 
-/// Creates (or resets) a local account with this password.
-pub async fn create_account(
+/// Whether a user name is letters, digits, `.`, `-` and `_` only (and not empty).
+pub fn valid_user_name(name: &str) -> bool {
+    !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+}
+
+/// Saves an account with the hash of `password`; `one_time` marks it to be replaced at the next
+/// sign-in.
+async fn save(
     store: &dyn Store,
     name: &str,
     password: &str,
     administrator: bool,
+    one_time: bool,
 ) -> Result<(), AccountError> {
-    let valid = !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'));
-    if !valid {
+    if !valid_user_name(name) {
         return Err(AccountError::BadName(name.to_string()));
     }
     if password.chars().count() < MIN_PASSWORD {
@@ -80,8 +87,42 @@ pub async fn create_account(
         .await
         .map_err(|e| AccountError::Hash(e.to_string()))??;
     let created_at = Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true);
-    store.save_account(&Account { name: name.to_string(), password_hash, administrator, created_at }).await?;
+    let account =
+        Account { name: name.to_string(), password_hash, administrator, created_at, must_change_password: one_time };
+    store.save_account(&account).await?;
     Ok(())
+}
+
+/// Creates (or resets) a local account with this password, which the user keeps.
+pub async fn create_account(
+    store: &dyn Store,
+    name: &str,
+    password: &str,
+    administrator: bool,
+) -> Result<(), AccountError> {
+    save(store, name, password, administrator, false).await
+}
+
+/// Creates (or resets) a local account with a new one-time password, returned to be handed to
+/// the user once; their first sign-in must choose a new password.
+pub async fn create_account_with_one_time_password(
+    store: &dyn Store,
+    name: &str,
+    administrator: bool,
+) -> Result<String, AccountError> {
+    let password = one_time_password()?;
+    save(store, name, &password, administrator, true).await?;
+    Ok(password)
+}
+
+/// Gives a user a new one-time password, keeping their role, and ends their sessions. A user
+/// without an account (e.g. loaded from an organisation file) gets one, without the
+/// administrator role.
+pub async fn reset_password(store: &dyn Store, name: &str) -> Result<String, AccountError> {
+    let administrator = store.account(name).await?.is_some_and(|account| account.administrator);
+    let password = create_account_with_one_time_password(store, name, administrator).await?;
+    store.delete_user_sessions(name).await?;
+    Ok(password)
 }
 
 #[derive(Template, WebTemplate)]
@@ -151,13 +192,101 @@ pub(crate) async fn sign_in(
         let page = SignInPage { nav: None, csrf, username, error: Some("Enter a correct user name and password") };
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
+    let deactivated = state.casework.world().directory().users.get(&username).is_some_and(|user| !user.active);
+    if deactivated {
+        tracing::info!(user = %username, "sign-in refused: the user is deactivated");
+        let csrf = cookie(&headers, SIGN_IN_COOKIE).unwrap_or_default().to_string();
+        let page = SignInPage { nav: None, csrf, username, error: Some("Enter a correct user name and password") };
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    }
     state.throttle.succeeded(&username);
     let secure = is_secure(&state, &headers);
     let session_cookie = session::start(&state, &username, secure).await?;
     let clear = set_cookie(SIGN_IN_COOKIE, "", secure, Some(0));
     tracing::info!(user = %username, "signed in");
     metrics::counter!("despatch_sign_ins_total", "result" => "ok").increment(1);
-    Ok((AppendHeaders([(SET_COOKIE, session_cookie), (SET_COOKIE, clear)]), Redirect::to("/")).into_response())
+    let next = if account.is_some_and(|a| a.must_change_password) { CHANGE_PASSWORD } else { "/" };
+    Ok((AppendHeaders([(SET_COOKIE, session_cookie), (SET_COOKIE, clear)]), Redirect::to(next)).into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "change_password.html")]
+struct ChangePasswordPage {
+    nav: Option<crate::pages::Nav>,
+    csrf: String,
+    /// The password is a one-time password (no current password is asked for).
+    one_time: bool,
+    /// Problems: (field id, message).
+    errors: Vec<(&'static str, String)>,
+}
+
+impl ChangePasswordPage {
+    fn error(&self, field: &str) -> Option<&str> {
+        self.errors.iter().find(|(id, _)| *id == field).map(|(_, message)| message.as_str())
+    }
+}
+
+/// `GET /account/password`: choose a new password (required after a one-time password).
+pub(crate) async fn change_password_page(
+    State(state): State<AppState>,
+    session: Option<Extension<Session>>,
+) -> Result<Response, WebError> {
+    let Some(Extension(session)) = session else { return Ok(Redirect::to("/sign-in").into_response()) };
+    let account = state.store().account(&session.user).await?.ok_or(WebError::Forbidden)?;
+    let page = ChangePasswordPage {
+        nav: None,
+        csrf: session.csrf_token,
+        one_time: account.must_change_password,
+        errors: Vec::new(),
+    };
+    Ok(page.into_response())
+}
+
+/// The change-password form's fields.
+#[derive(Debug, Deserialize)]
+pub(crate) struct ChangePasswordForm {
+    #[serde(default)]
+    current: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    confirm: String,
+}
+
+/// `POST /account/password`: checks and saves the new password, then goes to the dashboard.
+pub(crate) async fn change_password(
+    State(state): State<AppState>,
+    session: Option<Extension<Session>>,
+    Form(form): Form<ChangePasswordForm>,
+) -> Result<Response, WebError> {
+    let Some(Extension(session)) = session else { return Ok(Redirect::to("/sign-in").into_response()) };
+    let account = state.store().account(&session.user).await?.ok_or(WebError::Forbidden)?;
+    let mut errors = Vec::new();
+    let (current, new, hash) = (form.current.clone(), form.password.clone(), account.password_hash.clone());
+    let (current_matches, new_is_old) =
+        tokio::task::spawn_blocking(move || (verify_password(&current, &hash), verify_password(&new, &hash)))
+            .await
+            .map_err(|e| WebError::Setup(format!("password check: {e}")))?;
+    if !account.must_change_password && !current_matches {
+        errors.push(("current", "Enter your current password".to_string()));
+    }
+    if form.password.chars().count() < MIN_PASSWORD {
+        errors.push(("password", format!("Enter a new password of at least {MIN_PASSWORD} characters")));
+    } else if form.password != form.confirm {
+        errors.push(("confirm", "Enter the same new password twice".to_string()));
+    } else if new_is_old {
+        errors.push(("password", "Enter a password different from the one you signed in with".to_string()));
+    }
+    if !errors.is_empty() {
+        let page =
+            ChangePasswordPage { nav: None, csrf: session.csrf_token, one_time: account.must_change_password, errors };
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    }
+    create_account(state.store().as_ref(), &account.name, &form.password, account.administrator)
+        .await
+        .map_err(|e| WebError::Setup(e.to_string()))?;
+    tracing::info!(user = %account.name, "password changed");
+    Ok(Redirect::to("/").into_response())
 }
 
 /// `POST /sign-out`.

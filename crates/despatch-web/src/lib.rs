@@ -75,6 +75,8 @@ pub struct AppState {
     /// The MP and council registers, for matching letters' correspondents and the MP picker;
     /// `None` when they were not found.
     registers: Option<Arc<Registers>>,
+    /// Administrators' directory changes are made one at a time (read, change, save).
+    admin_lock: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl AppState {
@@ -90,7 +92,7 @@ impl AppState {
                 None
             }
         });
-        AppState { casework, config: Arc::new(config), throttle: Arc::default(), registers }
+        AppState { casework, config: Arc::new(config), throttle: Arc::default(), registers, admin_lock: Arc::default() }
     }
 
     fn store(&self) -> &Arc<dyn Store> {
@@ -140,7 +142,24 @@ pub fn router(state: AppState) -> Router {
             post(pages::parties::upload).layer(axum::extract::DefaultBodyLimit::max(security::MAX_UPLOAD)),
         )
         .route("/cases/{id}/documents/{sha256}", get(pages::parties::download))
+        .route("/cases/{id}/deadline", get(pages::deadline::show))
         .route("/search", get(pages::search::show))
+        .route("/account/password", get(auth::change_password_page).post(auth::change_password))
+        .route("/admin", get(pages::admin::index))
+        .route("/admin/teams", get(pages::admin::teams::list).post(pages::admin::teams::add_team))
+        .route("/admin/teams/{code}", get(pages::admin::teams::show).post(pages::admin::teams::change))
+        .route("/admin/units", post(pages::admin::teams::add_unit))
+        .route("/admin/units/{code}", post(pages::admin::teams::change_unit))
+        .route("/admin/users", get(pages::admin::users::list).post(pages::admin::users::add))
+        .route("/admin/users/{name}", get(pages::admin::users::show))
+        .route("/admin/users/{name}/memberships", post(pages::admin::users::membership))
+        .route("/admin/users/{name}/password", post(pages::admin::users::reset_password))
+        .route("/admin/users/{name}/status", post(pages::admin::users::status))
+        .route("/admin/topics", get(pages::admin::topics::list).post(pages::admin::topics::add))
+        .route("/admin/topics/{code}", get(pages::admin::topics::show).post(pages::admin::topics::change))
+        .route("/admin/topics/{code}/links", post(pages::admin::topics::link))
+        .route("/admin/case-types", get(pages::admin::case_types::list))
+        .route("/admin/case-types/{code}", get(pages::admin::case_types::show))
         .route("/sign-in", get(auth::sign_in_page).post(auth::sign_in))
         .route("/sign-out", post(auth::sign_out))
         .route("/assets/{*path}", get(assets::serve))

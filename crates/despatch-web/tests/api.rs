@@ -7,7 +7,7 @@ mod harness;
 
 use despatch_domain::command::Command;
 use despatch_domain::testkit::{self, CASEWORKER, DESPATCH_OFFICER};
-use harness::{Api, OUTSIDER};
+use harness::{Api, OUTSIDER, READ_USER, SUMMARY_USER};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -107,6 +107,24 @@ async fn a_team_member_reads_the_case_its_stage_history_form_events_and_workstac
 }
 
 #[tokio::test]
+async fn the_api_enforces_the_access_levels_the_pages_do() {
+    let api = Api::start().await;
+    let case = format!("/api/v1/cases/{}", api.case_id);
+    api.get(&case, SUMMARY_USER).await.assert_problem(403, "a SUMMARY level does not open the case");
+    let found = api.get("/api/v1/search?q=Example", SUMMARY_USER).await;
+    assert_eq!(found.body["total"], 1, "but finds its row in search: {}", found.body);
+    assert_eq!(api.get(&case, READ_USER).await.status, StatusCode::OK, "READ opens the case");
+    let note = json!({"text": "Telephoned the MP's office"});
+    let noted = api.call(Method::POST, &format!("{case}/notes"), Some(READ_USER), Some(note)).await;
+    noted.assert_problem(403, "READ adds no note");
+    let take = api.call(Method::PUT, &format!("{case}/allocation"), Some(READ_USER), Some(json!({}))).await;
+    take.assert_problem(403, "READ takes no stage");
+    let others = json!({"user": testkit::DESPATCH_OFFICER});
+    let given = api.call(Method::PUT, &format!("{case}/allocation"), Some(CASEWORKER), Some(others)).await;
+    given.assert_problem(403, "WRITE allocates to no one else (OWNER does)");
+}
+
+#[tokio::test]
 async fn only_the_allocated_user_completes_a_stage_and_the_engines_refusals_are_problems() {
     let api = Api::start().await;
     let stage = format!("/api/v1/cases/{}/stage", api.case_id);
@@ -140,7 +158,8 @@ async fn only_the_allocated_user_completes_a_stage_and_the_engines_refusals_are_
     let back = api.call(Method::DELETE, &allocation, Some(DESPATCH_OFFICER), None).await;
     assert_eq!(back.body["stage"]["user"], Value::Null);
     let again = api.call(Method::DELETE, &allocation, Some(DESPATCH_OFFICER), None).await;
-    again.assert_problem(409, "unallocating a stage allocated to nobody");
+    // As on the case page, the access decision refuses it: there is no allocation to give back.
+    again.assert_problem(403, "unallocating a stage allocated to nobody");
     let stranger = api.call(Method::PUT, &allocation, Some(CASEWORKER), Some(json!({"user": OUTSIDER}))).await;
     stranger.assert_problem(403, "allocating to a user outside the team");
 }

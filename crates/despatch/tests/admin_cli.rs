@@ -1,4 +1,5 @@
-//! `despatch admin load-holidays` stores a GOV.UK-shaped feed and refuses a bad one.
+//! `despatch admin`: load-holidays stores a GOV.UK-shaped feed and refuses a bad one;
+//! load-organisation, create-user and reset-password set up the organisation and its accounts.
 
 use std::process::Command;
 
@@ -116,4 +117,64 @@ fn a_token_is_printed_once_refused_for_an_unknown_user_or_a_taken_label_and_revo
     assert!(!twice.status.success(), "nothing live left to revoke");
     let fresh = despatch(&["admin", "create-token", "--user", "caseworker", "--name", "robot", "--db", &db]);
     assert!(fresh.status.success(), "the label is free again");
+}
+
+/// The one-time password printed on its own line after the line naming it.
+fn printed_password(out: &str) -> String {
+    out.lines()
+        .skip_while(|l| !l.contains("One-time password for"))
+        .skip(1)
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .expect("a password line")
+        .to_string()
+}
+
+#[test]
+fn create_user_gives_levels_and_a_one_time_password_and_reset_password_gives_loaded_users_one() {
+    let dir = tempfile::tempdir().expect("folder");
+    let db = dir.path().join("users.db").display().to_string();
+    let example = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/organisation.toml");
+    assert!(despatch(&["admin", "load-organisation", example, "--db", &db]).status.success());
+
+    let created = despatch(&[
+        "admin",
+        "create-user",
+        "rhea.reader",
+        "--team",
+        "POLICING_DRAFTING",
+        "--level",
+        "READ",
+        "--case-type",
+        "MIN",
+        "--db",
+        &db,
+    ]);
+    let out = String::from_utf8_lossy(&created.stdout).to_string();
+    assert!(created.status.success(), "{out}{}", String::from_utf8_lossy(&created.stderr));
+    let password = printed_password(&out);
+    let again = despatch(&["admin", "create-user", "rhea.reader", "--db", &db]);
+    assert!(!again.status.success(), "a user name is taken once");
+    let unknown = despatch(&["admin", "create-user", "sam", "--team", "NO_SUCH_TEAM", "--db", &db]);
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("there is no team NO_SUCH_TEAM"));
+
+    let reset = despatch(&["admin", "reset-password", "caseworker", "--db", &db]);
+    let reset_out = String::from_utf8_lossy(&reset.stdout).to_string();
+    assert!(reset.status.success(), "{reset_out}");
+    let caseworker_password = printed_password(&reset_out);
+
+    let runtime = tokio::runtime::Runtime::new().expect("a runtime");
+    runtime.block_on(async {
+        let store = despatch_store::open(&db).await.expect("the database");
+        let directory = store.directory().await.expect("the directory");
+        let level = despatch_domain::access::level_for(&directory, "rhea.reader", "MIN");
+        assert_eq!(level, Some(despatch_domain::access::AccessLevel::Read));
+        assert_eq!(despatch_domain::access::level_for(&directory, "rhea.reader", "TRO"), None);
+        assert!(directory.users.contains_key("caseworker"), "create-user kept the loaded organisation");
+        for (user, password) in [("rhea.reader", &password), ("caseworker", &caseworker_password)] {
+            let account = store.account(user).await.expect("a read").expect("an account");
+            assert!(account.must_change_password && !account.administrator);
+            assert!(despatch_web::auth::verify_password(password, &account.password_hash));
+        }
+    });
 }

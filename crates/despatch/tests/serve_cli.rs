@@ -51,6 +51,7 @@ fn a_fresh_database_gets_an_administrator_whose_one_time_password_is_printed_onc
     });
     let account = account.expect("the administrator account");
     assert!(account.administrator);
+    assert!(account.must_change_password, "the first sign-in must choose a new password");
     assert!(despatch_web::auth::verify_password(&password, &account.password_hash));
     assert!(!account.password_hash.contains(&password), "only the hash is stored");
 

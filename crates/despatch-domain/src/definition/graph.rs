@@ -38,27 +38,17 @@ pub fn draw(definition: &CaseTypeDefinition, format: GraphFormat) -> String {
             let _ = writeln!(out, "  {END} [label=\"Closed\", shape=doublecircle];");
         }
     }
-    for stage in &definition.stages {
-        for transition in &stage.transitions {
-            let target = transition.to.as_ref().map_or(END, |to| to.get_ref().as_str());
-            let mut label = transition.when.as_ref().map(describe).unwrap_or_default();
-            if let Some(note) = &transition.note {
-                if !label.is_empty() {
-                    label.push_str("; ");
-                }
-                let _ = write!(label, "{note} note");
+    for Edge { from, to, label } in edges(definition) {
+        let target = to.as_deref().unwrap_or(END);
+        match (format, label.is_empty()) {
+            (GraphFormat::Mermaid, true) => {
+                let _ = writeln!(out, "  {from} --> {target}");
             }
-            let from = stage.id.get_ref();
-            match (format, label.is_empty()) {
-                (GraphFormat::Mermaid, true) => {
-                    let _ = writeln!(out, "  {from} --> {target}");
-                }
-                (GraphFormat::Mermaid, false) => {
-                    let _ = writeln!(out, "  {from} -->|\"{}\"| {target}", escape(&label));
-                }
-                (GraphFormat::Dot, _) => {
-                    let _ = writeln!(out, "  {from} -> {target} [label=\"{}\"];", escape(&label));
-                }
+            (GraphFormat::Mermaid, false) => {
+                let _ = writeln!(out, "  {from} -->|\"{}\"| {target}", escape(&label));
+            }
+            (GraphFormat::Dot, _) => {
+                let _ = writeln!(out, "  {from} -> {target} [label=\"{}\"];", escape(&label));
             }
         }
     }
@@ -66,6 +56,38 @@ pub fn draw(definition: &CaseTypeDefinition, format: GraphFormat) -> String {
         out.push_str("}\n");
     }
     out
+}
+
+/// One decision of a case type: from a stage to the next stage, or to closing the case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edge {
+    /// The stage id the decision leaves.
+    pub from: String,
+    /// The next stage id; `None` when the decision closes the case.
+    pub to: Option<String>,
+    /// When it is taken and the reason note it needs (`MarkupDecision = PR; REJECT note`);
+    /// empty for an unconditional decision.
+    pub label: String,
+}
+
+/// Every decision of `definition`, stage by stage in display order, each stage's in the order
+/// they are tried.
+pub fn edges(definition: &CaseTypeDefinition) -> Vec<Edge> {
+    let mut edges = Vec::new();
+    for stage in &definition.stages {
+        for transition in &stage.transitions {
+            let mut label = transition.when.as_ref().map(describe).unwrap_or_default();
+            if let Some(note) = &transition.note {
+                if !label.is_empty() {
+                    label.push_str("; ");
+                }
+                let _ = write!(label, "{note} note");
+            }
+            let to = transition.to.as_ref().map(|to| to.get_ref().clone());
+            edges.push(Edge { from: stage.id.get_ref().clone(), to, label });
+        }
+    }
+    edges
 }
 
 fn describe(condition: &Condition) -> String {

@@ -6,14 +6,16 @@
 
 mod graph;
 mod model;
+mod svg;
 mod validate;
 
 use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
 
-pub use graph::{GraphFormat, draw};
+pub use graph::{Edge, GraphFormat, draw, edges};
 pub use model::*;
+pub use svg::svg;
 
 /// The definition files compiled into the binary: (file name, TOML text).
 pub const EMBEDDED: &[(&str, &str)] = &[

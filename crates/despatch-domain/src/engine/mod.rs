@@ -13,6 +13,7 @@ mod allocation;
 mod clock;
 mod complete;
 mod documents;
+mod explain;
 mod parties;
 mod reply;
 mod settle;
@@ -34,6 +35,7 @@ use crate::event::{Event, EventKind};
 use crate::notify::{Notification, notifications};
 use crate::reference::Reference;
 
+pub use explain::{CaseDeadlineExplanation, explain_case_deadline};
 pub(crate) use settle::holds;
 
 /// Everything the engine consults besides the case: definitions, calendars and the organisation.

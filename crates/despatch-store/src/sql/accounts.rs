@@ -19,6 +19,7 @@ fn account(row: &AnyRow) -> Result<Account, StoreError> {
         password_hash: row.try_get("password_hash")?,
         administrator: row.try_get::<i64, _>("administrator")? != 0,
         created_at: row.try_get("created_at")?,
+        must_change_password: row.try_get::<i64, _>("must_change_password")? != 0,
     })
 }
 
@@ -39,26 +40,45 @@ fn count(value: i64) -> u64 {
 #[async_trait]
 impl Accounts for SqlStore {
     async fn account(&self, name: &str) -> Result<Option<Account>, StoreError> {
-        let row = sqlx::query("SELECT name, password_hash, administrator, created_at FROM accounts WHERE name = $1")
-            .bind(name.to_string())
-            .fetch_optional(&self.pool)
-            .await?;
+        let row = sqlx::query(
+            "SELECT name, password_hash, administrator, created_at, must_change_password FROM accounts WHERE name = $1",
+        )
+        .bind(name.to_string())
+        .fetch_optional(&self.pool)
+        .await?;
         row.as_ref().map(account).transpose()
     }
 
     async fn save_account(&self, account: &Account) -> Result<(), StoreError> {
         sqlx::query(
-            "INSERT INTO accounts (name, password_hash, administrator, created_at) VALUES ($1, $2, $3, $4) \
+            "INSERT INTO accounts (name, password_hash, administrator, created_at, must_change_password) \
+             VALUES ($1, $2, $3, $4, $5) \
              ON CONFLICT (name) DO UPDATE SET password_hash = excluded.password_hash, \
-             administrator = excluded.administrator",
+             administrator = excluded.administrator, must_change_password = excluded.must_change_password",
         )
         .bind(account.name.clone())
         .bind(account.password_hash.clone())
         .bind(i64::from(account.administrator))
         .bind(account.created_at.clone())
+        .bind(i64::from(account.must_change_password))
         .execute(&self.pool)
         .await?;
         Ok(())
+    }
+
+    async fn accounts(&self) -> Result<Vec<Account>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT name, password_hash, administrator, created_at, must_change_password FROM accounts ORDER BY name",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(account).collect()
+    }
+
+    async fn delete_user_sessions(&self, user: &str) -> Result<u64, StoreError> {
+        let done =
+            sqlx::query("DELETE FROM sessions WHERE user_name = $1").bind(user.to_string()).execute(&self.pool).await?;
+        Ok(done.rows_affected())
     }
 
     async fn count_accounts(&self) -> Result<(u64, u64), StoreError> {

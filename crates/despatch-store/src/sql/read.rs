@@ -292,20 +292,32 @@ impl Store for SqlStore {
             filters.push(format!("c.received <= ${}", params.len()));
         }
         if let Some(teams) = &query.teams {
-            if teams.is_empty() {
+            if teams.is_empty() && query.or_case_types.is_empty() {
                 return Ok(Page { total: 0, rows: Vec::new() });
             }
-            let mut list = Vec::new();
-            for team in teams {
-                params.push(Param::Text(team.clone()));
-                list.push(format!("${}", params.len()));
+            let mut visible = Vec::new();
+            if !teams.is_empty() {
+                let mut list = Vec::new();
+                for team in teams {
+                    params.push(Param::Text(team.clone()));
+                    list.push(format!("${}", params.len()));
+                }
+                let list = list.join(", ");
+                // A case's stage visits are the ids case id × 2^20 + n (see write.rs).
+                visible.push(format!(
+                    "c.team IN ({list}) OR EXISTS (SELECT 1 FROM stage_visits v \
+                     WHERE v.id BETWEEN c.id * 1048576 AND c.id * 1048576 + 1048575 AND v.team IN ({list}))"
+                ));
             }
-            let list = list.join(", ");
-            // A case's stage visits are the ids case id × 2^20 + n (see write.rs).
-            filters.push(format!(
-                "(c.team IN ({list}) OR EXISTS (SELECT 1 FROM stage_visits v \
-                 WHERE v.id BETWEEN c.id * 1048576 AND c.id * 1048576 + 1048575 AND v.team IN ({list})))"
-            ));
+            if !query.or_case_types.is_empty() {
+                let mut list = Vec::new();
+                for case_type in &query.or_case_types {
+                    params.push(Param::Text(case_type.clone()));
+                    list.push(format!("${}", params.len()));
+                }
+                visible.push(format!("c.case_type IN ({})", list.join(", ")));
+            }
+            filters.push(format!("({})", visible.join(" OR ")));
         }
         self.paged(&from, &filters.join(" AND "), &order, params, query.page, query.page_size).await
     }

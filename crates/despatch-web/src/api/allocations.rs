@@ -2,6 +2,7 @@
 //! another team. The engine checks the user belongs to the stage's team.
 
 use axum::extract::State;
+use despatch_domain::access::CaseAccess;
 use despatch_domain::command::Command;
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -40,7 +41,10 @@ pub(crate) async fn allocate(
     ApiJson(body): ApiJson<AllocateBody>,
 ) -> Result<axum::Json<CaseView>, ApiError> {
     let to = body.user.unwrap_or_else(|| user.name().to_string());
-    super::command(&state, &user, id, None, Command::AllocateToUser { user: to }).await
+    // To oneself is "take" (WRITE in the stage's team); to anyone else needs OWNER.
+    let to_self = to == user.name();
+    let allowed = |access: &CaseAccess| if to_self { access.take } else { access.allocate_others };
+    super::command(&state, &user, id, None, allowed, Command::AllocateToUser { user: to }).await
 }
 
 /// Gives the current stage back to its team's queue.
@@ -52,7 +56,7 @@ pub(crate) async fn unallocate(
     user: ApiUser,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<axum::Json<CaseView>, ApiError> {
-    super::command(&state, &user, id, None, Command::Unallocate).await
+    super::command(&state, &user, id, None, |access| access.unallocate, Command::Unallocate).await
 }
 
 /// Moves the current stage to another team, with a reason.
@@ -65,5 +69,13 @@ pub(crate) async fn move_to_team(
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<MoveBody>,
 ) -> Result<axum::Json<CaseView>, ApiError> {
-    super::command(&state, &user, id, None, Command::MoveToTeam { team: body.team, reason: body.reason }).await
+    super::command(
+        &state,
+        &user,
+        id,
+        None,
+        |access| access.move_team,
+        Command::MoveToTeam { team: body.team, reason: body.reason },
+    )
+    .await
 }

@@ -1,11 +1,14 @@
 //! Who is calling: a service account named by its bearer token, and the cases it may see.
 //!
-//! Access follows the same rules as the pages ([`crate::access`]): a case is visible when one of
-//! the caller's teams holds it now or held a stage of it; any other case is "not found".
+//! Access follows the same rules as the pages ([`crate::access`]): the HOCS access level the
+//! caller's teams give them for the case type ([`despatch_domain::access::case_access`]). A case
+//! whose row they may not even see is "not found" (404); one whose row they may see but whose
+//! level does not allow what they asked is "forbidden" (403).
 
 use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
+use despatch_domain::access::CaseAccess;
 use despatch_domain::case::CaseState;
 use despatch_domain::command::Actor;
 use despatch_store::StageVisit;
@@ -13,7 +16,7 @@ use despatch_store::StageVisit;
 use super::problem::ApiError;
 use super::tokens::token_id;
 use crate::AppState;
-use crate::access::CurrentUser;
+use crate::access::{CurrentUser, case_access};
 
 /// The caller of an API request, from a live bearer token.
 #[derive(Debug, Clone)]
@@ -38,12 +41,22 @@ impl ApiUser {
         self.user.in_team(team)
     }
 
-    /// The case with this id and its stage history, if the caller may see it; otherwise 404.
-    pub async fn visible_case(&self, state: &AppState, id: i64) -> Result<(CaseState, Vec<StageVisit>), ApiError> {
+    /// The case with this id and its stage history: 404 unless the caller may see its row, 403
+    /// when they may but `allowed` refuses what they asked (as the pages' `load_case`).
+    pub async fn case(
+        &self,
+        state: &AppState,
+        id: i64,
+        allowed: impl Fn(&CaseAccess) -> bool,
+    ) -> Result<(CaseState, Vec<StageVisit>), ApiError> {
         let case = state.store().case(id).await?.ok_or_else(ApiError::not_found)?;
         let history = state.store().stage_history(id).await?;
-        if !self.user.may_see(&case, &history) {
+        let access = case_access(&state.casework.world(), &self.user, &case, &history);
+        if !access.see_row {
             return Err(ApiError::not_found());
+        }
+        if !allowed(&access) {
+            return Err(ApiError::forbidden("Your access level for this case type does not allow this"));
         }
         Ok((case, history))
     }
@@ -65,7 +78,13 @@ impl FromRequestParts<AppState> for ApiUser {
             return Err(ApiError::unauthorized());
         };
         let world = state.casework.world();
+        // A deactivated user's tokens are refused like revoked ones, as their sessions are.
+        if !world.directory().is_active_user(&record.user) {
+            return Err(ApiError::unauthorized());
+        }
         let teams = world.directory().memberships.get(&record.user).cloned().unwrap_or_default();
-        Ok(ApiUser { user: CurrentUser { name: record.user, teams, csrf: String::new() } })
+        // The API reaches no administration: the account's role does not matter here.
+        let user = CurrentUser { name: record.user, teams, csrf: String::new(), administrator: false };
+        Ok(ApiUser { user })
     }
 }

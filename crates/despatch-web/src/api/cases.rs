@@ -70,7 +70,7 @@ pub(crate) async fn show(
     user: ApiUser,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<axum::Json<CaseView>, ApiError> {
-    let (case, _) = user.visible_case(&state, id).await?;
+    let (case, _) = user.case(&state, id, |access| access.read).await?;
     Ok(axum::Json(CaseView::from(&case)))
 }
 
@@ -82,7 +82,7 @@ pub(crate) async fn stages(
     user: ApiUser,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<axum::Json<Vec<VisitView>>, ApiError> {
-    let (_, history) = user.visible_case(&state, id).await?;
+    let (_, history) = user.case(&state, id, |access| access.read).await?;
     Ok(axum::Json(history.iter().map(VisitView::from).collect()))
 }
 
@@ -95,7 +95,7 @@ pub(crate) async fn events(
     user: ApiUser,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<axum::Json<Vec<EventView>>, ApiError> {
-    let (case, _) = user.visible_case(&state, id).await?;
+    let (case, _) = user.case(&state, id, |access| access.read).await?;
     let events = state.store().events(case.id).await?;
     Ok(axum::Json(events.iter().map(EventView::from).collect()))
 }
@@ -109,5 +109,5 @@ pub(crate) async fn add_note(
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<NoteBody>,
 ) -> Result<axum::Json<CaseView>, ApiError> {
-    super::command(&state, &user, id, None, Command::AddNote { text: body.text }).await
+    super::command(&state, &user, id, None, |access| access.add_note, Command::AddNote { text: body.text }).await
 }

@@ -37,7 +37,7 @@ pub(crate) async fn list(
     user: ApiUser,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<axum::Json<Vec<CorrespondentView>>, ApiError> {
-    let (case, _) = user.visible_case(&state, id).await?;
+    let (case, _) = user.case(&state, id, |access| access.read).await?;
     Ok(axum::Json(case.correspondents.iter().map(CorrespondentView::from).collect()))
 }
 
@@ -52,7 +52,7 @@ pub(crate) async fn add(
     ApiJson(body): ApiJson<AddCorrespondentBody>,
 ) -> Result<axum::Json<CaseView>, ApiError> {
     let command = Command::AddCorrespondent { details: body.details.into(), primary: body.primary };
-    super::command(&state, &user, id, None, command).await
+    super::command(&state, &user, id, None, |access| access.edit, command).await
 }
 
 /// Replaces a correspondent's details.
@@ -66,7 +66,7 @@ pub(crate) async fn update(
     ApiJson(details): ApiJson<Details>,
 ) -> Result<axum::Json<CaseView>, ApiError> {
     let command = Command::UpdateCorrespondent { id: correspondent, details: details.into() };
-    super::command(&state, &user, id, None, command).await
+    super::command(&state, &user, id, None, |access| access.edit, command).await
 }
 
 /// Removes a correspondent (not the primary one while others remain).
@@ -78,7 +78,8 @@ pub(crate) async fn remove(
     user: ApiUser,
     ApiPath((id, correspondent)): ApiPath<(i64, u32)>,
 ) -> Result<axum::Json<CaseView>, ApiError> {
-    super::command(&state, &user, id, None, Command::RemoveCorrespondent { id: correspondent }).await
+    super::command(&state, &user, id, None, |access| access.edit, Command::RemoveCorrespondent { id: correspondent })
+        .await
 }
 
 /// Makes a correspondent the primary one.
@@ -90,7 +91,15 @@ pub(crate) async fn make_primary(
     user: ApiUser,
     ApiPath((id, correspondent)): ApiPath<(i64, u32)>,
 ) -> Result<axum::Json<CaseView>, ApiError> {
-    super::command(&state, &user, id, None, Command::SetPrimaryCorrespondent { id: correspondent }).await
+    super::command(
+        &state,
+        &user,
+        id,
+        None,
+        |access| access.edit,
+        Command::SetPrimaryCorrespondent { id: correspondent },
+    )
+    .await
 }
 
 /// Adds a topic to a case.
@@ -103,7 +112,7 @@ pub(crate) async fn add_topic(
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<TopicBody>,
 ) -> Result<axum::Json<CaseView>, ApiError> {
-    super::command(&state, &user, id, None, Command::AddTopic { topic: body.topic }).await
+    super::command(&state, &user, id, None, |access| access.edit, Command::AddTopic { topic: body.topic }).await
 }
 
 /// Removes a topic from a case.
@@ -115,7 +124,7 @@ pub(crate) async fn remove_topic(
     user: ApiUser,
     ApiPath((id, topic)): ApiPath<(i64, String)>,
 ) -> Result<axum::Json<CaseView>, ApiError> {
-    super::command(&state, &user, id, None, Command::RemoveTopic { topic }).await
+    super::command(&state, &user, id, None, |access| access.edit, Command::RemoveTopic { topic }).await
 }
 
 /// The organisation's topics.

@@ -37,7 +37,7 @@ pub(crate) async fn list(
     user: ApiUser,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<axum::Json<Vec<DocumentView>>, ApiError> {
-    let (case, _) = user.visible_case(&state, id).await?;
+    let (case, _) = user.case(&state, id, |access| access.read).await?;
     Ok(axum::Json(case.documents.iter().map(DocumentView::from).collect()))
 }
 
@@ -50,7 +50,7 @@ pub(crate) async fn download(
     user: ApiUser,
     ApiPath((id, sha256)): ApiPath<(i64, String)>,
 ) -> Result<Response, ApiError> {
-    let (case, _) = user.visible_case(&state, id).await?;
+    let (case, _) = user.case(&state, id, |access| access.read).await?;
     let document = case.documents.iter().find(|d| d.sha256 == sha256).ok_or_else(ApiError::not_found)?;
     let bytes = state.casework.document_bytes(&document.sha256).await?.ok_or_else(ApiError::not_found)?;
     let media_type = HeaderValue::from_str(&document.media_type)
@@ -76,7 +76,7 @@ pub(crate) async fn upload(
     headers: HeaderMap,
     bytes: Bytes,
 ) -> Result<(StatusCode, axum::Json<CaseView>), ApiError> {
-    let (case, _) = user.visible_case(&state, id).await?;
+    let (case, _) = user.case(&state, id, |access| access.edit).await?;
     if bytes.is_empty() {
         return Err(ApiError::invalid_field("file", "The file is empty"));
     }

@@ -30,6 +30,7 @@ use axum::middleware::map_response;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
 use chrono::Utc;
+use despatch_domain::access::CaseAccess;
 use despatch_domain::command::Command;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
@@ -106,16 +107,17 @@ async fn method_problem(response: Response) -> Response {
     problem
 }
 
-/// Executes a command on a case the caller may see, as the caller; `version`, when given, is
-/// the version they read (409 if it changed).
+/// Executes a command on a case as the caller, when their access level allows it (`allowed`,
+/// as [`ApiUser::case`]); `version`, when given, is the version they read (409 if it changed).
 async fn command(
     state: &AppState,
     user: &ApiUser,
     id: i64,
     version: Option<u64>,
+    allowed: impl Fn(&CaseAccess) -> bool,
     command: Command,
 ) -> Result<axum::Json<CaseView>, ApiError> {
-    let (case, _) = user.visible_case(state, id).await?;
+    let (case, _) = user.case(state, id, allowed).await?;
     let outcome = state.casework.execute(case.id, version, &command, &user.actor(), Utc::now()).await?;
     Ok(axum::Json(CaseView::from(&outcome.state)))
 }

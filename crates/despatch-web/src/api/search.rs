@@ -11,6 +11,7 @@ use super::extract::ApiQuery;
 use super::problem::ApiError;
 use super::views::PageView;
 use crate::AppState;
+use crate::access::visible_case_types;
 
 /// What to search for. Every filter is optional.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -52,6 +53,7 @@ pub(crate) async fn search(
         received_from: params.received_from,
         received_to: params.received_to,
         teams: Some(user.user.teams.iter().cloned().collect()),
+        or_case_types: visible_case_types(&state.casework.world(), &user.user),
         page,
         page_size,
     };

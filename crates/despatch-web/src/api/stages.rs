@@ -92,7 +92,7 @@ pub(crate) async fn show(
     user: ApiUser,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<axum::Json<StageFormView>, ApiError> {
-    let (case, _) = user.visible_case(&state, id).await?;
+    let (case, _) = user.case(&state, id, |access| access.read).await?;
     let active = case.stage.as_ref().ok_or_else(ApiError::not_found)?;
     let world = state.casework.world();
     let definition = world.definitions().get(&case.case_type, case.definition_version);
@@ -159,5 +159,6 @@ pub(crate) async fn complete(
 ) -> Result<axum::Json<CaseView>, ApiError> {
     let note = body.note.map(|n| n.trim().to_string()).filter(|n| !n.is_empty());
     let command = Command::CompleteStage { stage: body.stage, fields: body.fields, note, take: false };
-    super::command(&state, &user, id, body.version, command).await
+    // WRITE is needed; whose stage it is the engine decides, so its reason names the holder.
+    super::command(&state, &user, id, body.version, |access| access.complete || access.edit, command).await
 }

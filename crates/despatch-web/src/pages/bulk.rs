@@ -1,7 +1,8 @@
 //! Actions on the selected rows of a workstack (hocs.md §5): allocate to me, unallocate, allocate
 //! to a team member, move to another team; and "take next case". Each row is one engine command
-//! through [`Casework`](despatch_store::Casework): the engine decides, a refused row is reported
-//! with its reason and the others are still applied.
+//! through [`Casework`](despatch_store::Casework), first checked against the user's access level
+//! for the case (as the case page's buttons are); a refused row is reported with its reason and
+//! the others are still applied.
 
 use std::collections::HashMap;
 
@@ -10,12 +11,14 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
+use despatch_domain::access::CaseAccess;
+use despatch_domain::case::CaseState;
 use despatch_domain::command::{Actor, Command};
 use despatch_domain::engine::CommandError;
 use despatch_store::{AllocationFilter, StoreError, WorkstackQuery, WorkstackSort};
 
 use super::workstack::{Results, Scope, render};
-use crate::access::CurrentUser;
+use crate::access::{CurrentUser, case_access};
 use crate::{AppState, WebError};
 
 /// Most attempts "take next case" makes when others take the cases it finds first.
@@ -44,6 +47,20 @@ pub(crate) async fn mine(
     Form(posted): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     apply(&state, &user, Scope::Mine, &query, posted).await
+}
+
+/// Whether the user's access level for a case allows a bulk action's command (the same
+/// decisions as the case page's buttons).
+/// Unallocating a stage allocated to nobody is left to the engine, which says so.
+fn permits(user: &CurrentUser, case: &CaseState, command: &Command, access: &CaseAccess) -> bool {
+    let allocated = case.stage.as_ref().is_some_and(|stage| stage.user.is_some());
+    match command {
+        Command::AllocateToUser { user: to } if *to == user.name => access.take,
+        Command::AllocateToUser { .. } => access.allocate_others,
+        Command::Unallocate => access.unallocate || (access.add_note && !allocated),
+        Command::MoveToTeam { .. } => access.move_team,
+        _ => false,
+    }
 }
 
 /// The command an action field asks for, or the form field at fault and its message.
@@ -122,6 +139,11 @@ async fn apply(
             continue;
         };
         let reference = case.reference.to_string();
+        let history = state.store().stage_history(case.id).await?;
+        if !permits(user, &case, &command, &case_access(&state.casework.world(), user, &case, &history)) {
+            results.refused.push(format!("{reference}: your access level for this case type does not allow this"));
+            continue;
+        }
         match state.casework.execute_on(&case, &command, &actor, Utc::now()).await {
             Ok(_) => applied.push(reference),
             Err(error @ (StoreError::Command(_) | StoreError::NotFound(_))) => {
@@ -175,6 +197,14 @@ pub(crate) async fn take_next(
         let Some(case) = state.store().case(summary.id).await? else { continue };
         if case.stage.as_ref().is_none_or(|s| s.user.is_some() || s.team != team) {
             continue;
+        }
+        let history = state.store().stage_history(case.id).await?;
+        if !case_access(&state.casework.world(), &user, &case, &history).take {
+            let text =
+                format!("{}: your access level for this case type does not allow you to take it", case.reference);
+            let results = Results { refused: vec![text], ..Results::default() };
+            let page = render(&state, &user, Scope::Team(team), &HashMap::new(), results, String::new()).await?;
+            return Ok((StatusCode::FORBIDDEN, page).into_response());
         }
         // The version guard makes this fail, rather than take the case from a colleague, when
         // someone else allocated it a moment ago; then the next one is tried.

@@ -19,7 +19,7 @@ use super::form::{self, FieldView, Posted};
 use super::parties;
 use super::timeline::{self, Entry};
 use super::{Nav, deadline_flag, humanise, long_date, short_date, stage_name, team_name, today};
-use crate::access::CurrentUser;
+use crate::access::{CurrentUser, case_access, load_case};
 use crate::{AppState, WebError};
 
 /// A stage visit as the history table shows it.
@@ -73,6 +73,8 @@ pub(crate) struct CasePage {
     can_take: bool,
     can_unallocate: bool,
     can_complete: bool,
+    /// Whether the case-note form is shown (WRITE).
+    can_note: bool,
     /// The case-note form's text and error, kept after a refusal.
     note_text: String,
     note_error: Option<String>,
@@ -85,22 +87,6 @@ pub(crate) struct CasePage {
     timeline: Vec<Entry>,
     /// Documents, correspondents and their forms.
     parts: parties::Parts,
-}
-
-/// Loads a case the user may see; anything else is "not found", so a case's existence is not
-/// revealed to someone without access.
-pub(super) async fn visible_case(
-    state: &AppState,
-    user: &CurrentUser,
-    id: &str,
-) -> Result<(CaseState, Vec<StageVisit>), WebError> {
-    let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
-    let case = state.store().case(id).await?.ok_or(WebError::NotFound)?;
-    let history = state.store().stage_history(id).await?;
-    if !user.may_see(&case, &history) {
-        return Err(WebError::NotFound);
-    }
-    Ok((case, history))
 }
 
 /// What a refused submission brings back to the page: the answers given, the problems for the
@@ -129,9 +115,7 @@ pub(super) async fn page(
     let today = today();
     let definition = world.definitions().get(&case.case_type, case.definition_version).cloned();
     let stage_def = case.stage.as_ref().and_then(|s| definition.as_ref().and_then(|d| d.stage(&s.stage)).cloned());
-    let in_team = case.stage.as_ref().is_some_and(|s| user.in_team(&s.team));
-    let mine = case.stage.as_ref().is_some_and(|s| s.user.as_deref() == Some(user.name.as_str()));
-    let unallocated = case.stage.as_ref().is_some_and(|s| s.user.is_none());
+    let access = case_access(&world, user, case, history);
     let calendar = world.calendar(&case.case_type, case.definition_version);
     let days = match (case.deadline, calendar, case.is_closed()) {
         (Some(deadline), Some(calendar), false) if today <= deadline => {
@@ -180,11 +164,12 @@ pub(super) async fn page(
         received: long_date(case.received),
         case_type: definition.as_ref().map_or_else(|| case.case_type.clone(), |d| d.name.clone()),
         topics: case.topics.iter().map(|t| humanise(t)).collect::<Vec<_>>().join(", "),
-        can_take: in_team && !mine,
-        can_unallocate: mine,
+        can_take: access.take,
+        can_unallocate: access.unallocate,
+        can_note: access.add_note,
         note_text: refused_note.as_ref().map(|(text, _)| text.clone()).unwrap_or_default(),
         note_error: refused_note.map(|(_, error)| error),
-        can_complete: in_team && (mine || unallocated) && stage_def.is_some(),
+        can_complete: access.complete && stage_def.is_some(),
         takes_note: stage_def.as_ref().is_some_and(form::takes_note),
         note: posted.and_then(|p| p.get("note").cloned()).unwrap_or_default(),
         fields,
@@ -213,7 +198,7 @@ pub(crate) async fn show(
     Path(id): Path<String>,
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<CasePage, WebError> {
-    let (case, history) = visible_case(&state, &user, &id).await?;
+    let (case, history, _) = load_case(&state, &user, &id, |access| access.read).await?;
     let completed = query.get("completed").map(|stage| stage_name(&state.casework.world(), &case.case_type, stage));
     page(&state, &user, &case, &history, Answers::default(), completed).await
 }
@@ -250,7 +235,19 @@ pub(crate) async fn complete_stage(
     Path(id): Path<String>,
     Form(posted): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let (case, history) = visible_case(&state, &user, &id).await?;
+    let (case, history, access) = load_case(&state, &user, &id, |access| access.read).await?;
+    if !access.complete {
+        // Say why on the case page: someone else holds the stage, or the level does not allow it.
+        let message = match case.stage.as_ref().and_then(|stage| stage.user.as_deref()) {
+            Some(holder) if holder != user.name && access.add_note => {
+                format!("This stage is not allocated to you (it is allocated to {holder})")
+            }
+            _ => "You cannot complete this stage: your access to this case does not allow it".to_string(),
+        };
+        let answers = Answers { problems: vec![Problem { message, anchor: "timeline".into() }], ..Answers::default() };
+        let page = page(&state, &user, &case, &history, answers, None).await?;
+        return Ok((StatusCode::FORBIDDEN, page).into_response());
+    }
     let posted: Posted = posted.into_iter().collect::<BTreeMap<_, _>>();
     let world = state.casework.world();
     let stage_id = posted.get("stage").cloned().unwrap_or_default();
@@ -289,7 +286,7 @@ pub(crate) async fn complete_stage(
                 _ => StatusCode::CONFLICT,
             };
             // The page is drawn from the case as stored now, with the user's answers kept.
-            let (case, history) = visible_case(&state, &user, &id).await?;
+            let (case, history, _) = load_case(&state, &user, &id, |access| access.read).await?;
             let fields = form::fields(&stage, &world, &case.data, Some(&posted), &errors);
             let problems = problems(&error, &fields);
             let answers = Answers { posted: Some(&posted), problems, errors: &errors, ..Answers::default() };
@@ -308,7 +305,7 @@ pub(crate) async fn allocate_to_me(
     Path(id): Path<String>,
     Form(posted): Form<HashMap<String, String>>,
 ) -> Result<Response, WebError> {
-    let (case, _) = visible_case(&state, &user, &id).await?;
+    let (case, _, _) = load_case(&state, &user, &id, |access| access.take).await?;
     let command = Command::AllocateToUser { user: user.name.clone() };
     match state.casework.execute(case.id, None, &command, &Actor::user(&user.name), Utc::now()).await {
         Ok(_) => {}
@@ -334,7 +331,7 @@ pub(crate) async fn add_note(
     Path(id): Path<String>,
     Form(posted): Form<HashMap<String, String>>,
 ) -> Result<Response, WebError> {
-    let (case, history) = visible_case(&state, &user, &id).await?;
+    let (case, history, _) = load_case(&state, &user, &id, |access| access.add_note).await?;
     let text = posted.get("text").cloned().unwrap_or_default();
     let command = Command::AddNote { text: text.clone() };
     match state.casework.execute(case.id, None, &command, &Actor::user(&user.name), Utc::now()).await {
@@ -361,7 +358,7 @@ pub(crate) async fn unallocate(
     user: CurrentUser,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    let (case, _) = visible_case(&state, &user, &id).await?;
+    let (case, _, _) = load_case(&state, &user, &id, |access| access.unallocate).await?;
     match state.casework.execute(case.id, None, &Command::Unallocate, &Actor::user(&user.name), Utc::now()).await {
         Ok(_) => Ok(Redirect::to(&format!("/cases/{}", case.id)).into_response()),
         Err(StoreError::Command(error)) => {

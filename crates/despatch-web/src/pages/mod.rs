@@ -1,10 +1,12 @@
 //! Pages: each module renders one page (askama templates in `templates/`), plus the pieces
 //! they share — the navigation, case-list rows with red/amber deadlines, and pagination.
 
+pub(crate) mod admin;
 pub(crate) mod bulk;
 pub(crate) mod case;
 pub(crate) mod create;
 pub(crate) mod dashboard;
+pub(crate) mod deadline;
 mod form;
 pub(crate) mod parties;
 pub(crate) mod search;
@@ -15,7 +17,7 @@ use chrono::{NaiveDate, Utc};
 use despatch_domain::engine::{World, london_date};
 use despatch_store::CaseSummary;
 
-use crate::access::CurrentUser;
+use crate::access::{CurrentUser, row_access};
 use crate::{AppState, WebError};
 
 /// What the page layout shows of the signed-in user.
@@ -24,13 +26,15 @@ pub(crate) struct Nav {
     pub user: String,
     /// The session's CSRF token (for the sign-out form).
     pub csrf: String,
-    /// Which navigation item is current: `home`, `create` or `search`.
+    /// Which navigation item is current: `home`, `create`, `search` or `admin`.
     pub current: &'static str,
+    /// Whether to offer the administration pages.
+    pub administrator: bool,
 }
 
 impl Nav {
     pub(crate) fn new(user: &CurrentUser, current: &'static str) -> Nav {
-        Nav { user: user.name.clone(), csrf: user.csrf.clone(), current }
+        Nav { user: user.name.clone(), csrf: user.csrf.clone(), current, administrator: user.administrator }
     }
 }
 
@@ -135,9 +139,7 @@ pub(crate) async fn rows(state: &AppState, user: &CurrentUser, cases: &[CaseSumm
         } else {
             ""
         };
-        let can_take = summary.stage.is_some()
-            && summary.team.as_deref().is_some_and(|team| user.in_team(team))
-            && summary.user.as_deref() != Some(user.name.as_str());
+        let can_take = row_access(&world, user, summary).take;
         rows.push(Row {
             id: summary.id,
             reference: summary.reference.clone(),

@@ -16,9 +16,9 @@ use despatch_domain::command::{Actor, Command, CorrespondentDetails};
 use despatch_domain::engine::CommandError;
 use despatch_store::{NewDocument, StoreError};
 
-use super::case::{Answers, Problem, page, visible_case};
+use super::case::{Answers, Problem, page};
 use super::workstack::Choice;
-use crate::access::CurrentUser;
+use crate::access::{CurrentUser, load_case};
 use crate::{AppState, WebError};
 
 /// Correspondent types as the forms offer them: kind, form value, label.
@@ -205,7 +205,8 @@ async fn refused(
     text: String,
     correspondent: Option<HashMap<String, String>>,
 ) -> Result<Response, WebError> {
-    let (case, history) = visible_case(state, user, id).await?;
+    // Every refusal answers an attempt to change the case: one the level does not allow is 403.
+    let (case, history, _) = load_case(state, user, id, |access| access.edit).await?;
     let problems = vec![Problem { message: text, anchor: anchor.to_string() }];
     let answers = Answers { problems, correspondent, ..Answers::default() };
     let page = page(state, user, &case, &history, answers, None).await?;
@@ -222,7 +223,7 @@ async fn run(
     anchor: &str,
     answers: Option<HashMap<String, String>>,
 ) -> Result<Response, WebError> {
-    let (case, _) = visible_case(state, user, id).await?;
+    let (case, _, _) = load_case(state, user, id, |access| access.edit).await?;
     match state.casework.execute(case.id, None, &command, &Actor::user(&user.name), Utc::now()).await {
         Ok(_) => Ok(Redirect::to(&format!("/cases/{}#{anchor}", case.id)).into_response()),
         Err(error @ StoreError::Command(_)) => {
@@ -277,7 +278,7 @@ pub(crate) async fn download(
     user: CurrentUser,
     Path((id, sha256)): Path<(String, String)>,
 ) -> Result<Response, WebError> {
-    let (case, _) = visible_case(&state, &user, &id).await?;
+    let (case, _, _) = load_case(&state, &user, &id, |access| access.read).await?;
     let document = case.documents.iter().find(|d| d.sha256 == sha256).ok_or(WebError::NotFound)?;
     let bytes = state.casework.document_bytes(&sha256).await?.ok_or(WebError::NotFound)?;
     let media_type = HeaderValue::from_str(&document.media_type)
@@ -298,7 +299,7 @@ pub(crate) async fn upload(
     Path(id): Path<String>,
     mut multipart: Multipart,
 ) -> Result<Response, WebError> {
-    let (case, _) = visible_case(&state, &user, &id).await?;
+    let (case, _, _) = load_case(&state, &user, &id, |access| access.edit).await?;
     let mut tag = String::new();
     let mut file: Option<(String, Vec<u8>)> = None;
     loop {

@@ -8,7 +8,7 @@ use axum::extract::{Query, State};
 use despatch_store::SearchQuery;
 
 use super::{Nav, Pager, Row, page_number, query_value, rows};
-use crate::access::CurrentUser;
+use crate::access::{CurrentUser, visible_case_types};
 use crate::{AppState, WebError};
 
 #[derive(Template, WebTemplate)]
@@ -23,8 +23,8 @@ pub(crate) struct Search {
     pager: Pager,
 }
 
-/// `GET /search?q=…&page=N`: only cases the user's teams hold or have held, so the total is the
-/// true number of matches the user may see.
+/// `GET /search?q=…&page=N`: only cases the user may see (a level on their case type, or a team
+/// of theirs holds or held them), so the total is the true number of matches the user may see.
 pub(crate) async fn show(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -41,7 +41,9 @@ pub(crate) async fn show(
         return Ok(Search { title, nav, text, searched: false, rows: Vec::new(), pager, csrf: user.csrf });
     }
     let teams = Some(user.teams.iter().cloned().collect());
-    let search = SearchQuery { text: Some(text.clone()), page, page_size: size, teams, ..SearchQuery::default() };
+    let or_case_types = visible_case_types(&state.casework.world(), &user);
+    let search =
+        SearchQuery { text: Some(text.clone()), page, page_size: size, teams, or_case_types, ..SearchQuery::default() };
     let found = state.store().search(&search).await?;
     Ok(Search {
         title: format!("Search results for {text}"),

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use chrono::Utc;
+use despatch_domain::access::AccessLevel;
 use despatch_domain::command::Actor;
 use despatch_domain::engine::london_date;
 use despatch_domain::testkit::{self, demo_directory};
@@ -16,6 +17,9 @@ use serde_json::Value;
 
 /// A user in a team that never holds the test case.
 pub const OUTSIDER: &str = testkit::ARCHIVED_DRAFTER;
+/// Members of the test case's team with SUMMARY and READ on MIN.
+pub const SUMMARY_USER: &str = "sam.summary";
+pub const READ_USER: &str = "rhea.reader";
 
 /// A running app.
 pub struct Api {
@@ -54,7 +58,10 @@ impl Api {
         let folder = tempfile::tempdir().expect("a temporary folder");
         let path = folder.path().join("api.db");
         let store: Arc<dyn Store> = despatch_store::open(&path.to_string_lossy()).await.expect("a fresh database");
-        let directory = demo_directory();
+        let mut directory = demo_directory();
+        for (user, level) in [(SUMMARY_USER, AccessLevel::Summary), (READ_USER, AccessLevel::Read)] {
+            directory.set_level(user, testkit::PERFORMANCE_AND_PROCESS, "MIN", Some(level));
+        }
         store.save_directory(&directory).await.expect("the demo directory");
         let mut tokens = BTreeMap::new();
         for user in directory.memberships.keys() {

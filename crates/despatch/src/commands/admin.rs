@@ -28,6 +28,18 @@ enum Action {
         #[arg(long, env = "DATABASE_URL", default_value = db::DEFAULT_DB)]
         db: String,
     },
+    /// Add a user with their teams and access level, and print a one-time password for their
+    /// first sign-in (they must then choose their own).
+    CreateUser(super::users::CreateUser),
+    /// Give a user a new one-time password (printed once) and sign them out everywhere; a user
+    /// loaded from an organisation file gets their first password this way.
+    ResetPassword {
+        /// User name.
+        name: String,
+        /// Database URL or SQLite file.
+        #[arg(long, env = "DATABASE_URL", default_value = db::DEFAULT_DB)]
+        db: String,
+    },
     /// Load bank holidays from a file in the GOV.UK feed's shape (https://www.gov.uk/bank-holidays.json).
     /// The years it covers replace the built-in ones for each region it names; deadlines of cases
     /// are recomputed with them at their next change.
@@ -76,6 +88,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Action::LoadOrganisation { file, db } => return load_organisation(&file, &db),
         Action::CreateToken { user, name, db } => return create_token(&user, &name, &db),
         Action::RevokeToken { user, name, db } => return revoke_token(&user, &name, &db),
+        Action::CreateUser(args) => return super::users::create_user(args),
+        Action::ResetPassword { name, db } => return super::users::reset_password(&name, &db),
     };
     let text = std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
     let loaded = BankHolidays::from_govuk_json(&text)
@@ -142,7 +156,8 @@ fn load_organisation(file: &std::path::Path, url: &str) -> anyhow::Result<ExitCo
         store.save_directory(&directory).await?;
         db::finish(store.as_ref()).await?;
         println!(
-            "organisation loaded: {} teams, {} topics, {} topic links, {} users",
+            "organisation loaded: {} teams, {} topics, {} topic links, {} users (give each a password with \
+             despatch admin reset-password NAME)",
             directory.teams.len(),
             directory.topics.len(),
             directory.topic_links.len(),

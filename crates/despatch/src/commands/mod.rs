@@ -13,3 +13,4 @@ pub mod ingest;
 pub mod organisation;
 pub mod outbox;
 pub mod serve;
+pub mod users;

@@ -1,10 +1,12 @@
-//! The organisation file of `despatch admin load-organisation`: units, teams, topics, topic→team
-//! links per case type and stage, and users with their teams (examples/organisation.toml).
+//! The organisation file of `despatch admin load-organisation`: units, teams, topics (with
+//! parents), topic→team links per case type and stage, and users with their teams and access
+//! levels per case type (examples/organisation.toml).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
+use despatch_domain::access::AccessLevel;
 use despatch_domain::definition::Definitions;
-use despatch_domain::directory::{Directory, Team};
+use despatch_domain::directory::{Directory, Team, Topic as TopicEntry, Unit as UnitEntry, User as UserEntry};
 use serde::Deserialize;
 
 /// The file as written.
@@ -37,8 +39,9 @@ struct Recipient {
 #[serde(deny_unknown_fields)]
 struct Unit {
     code: String,
-    #[allow(dead_code)]
     name: String,
+    #[serde(default = "active")]
+    active: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -62,8 +65,11 @@ fn active() -> bool {
 #[serde(deny_unknown_fields)]
 struct Topic {
     code: String,
-    #[allow(dead_code)]
     name: String,
+    #[serde(default)]
+    parent: Option<String>,
+    #[serde(default = "active")]
+    active: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -79,9 +85,25 @@ struct Link {
 #[serde(deny_unknown_fields)]
 struct User {
     name: String,
-    teams: Vec<String>,
+    #[serde(default)]
+    display_name: Option<String>,
+    #[serde(default = "active")]
+    active: bool,
+    teams: Vec<Membership>,
+    /// Levels per case type for every team listed by code alone.
+    #[serde(default)]
+    levels: BTreeMap<String, AccessLevel>,
+    /// The address that notifications of allocation to the user go to.
     #[serde(default)]
     email: Option<String>,
+}
+
+/// A team of a user: its code (with the user's `levels`), or a table with its own levels.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum Membership {
+    Code(String),
+    WithLevels { team: String, levels: BTreeMap<String, AccessLevel> },
 }
 
 /// Parses and checks an organisation file against the case-type definitions. Every problem is
@@ -89,10 +111,16 @@ struct User {
 pub fn parse(text: &str, definitions: &Definitions) -> Result<Directory, Vec<String>> {
     let file: OrganisationFile = toml::from_str(text).map_err(|e| vec![e.to_string()])?;
     let mut problems = Vec::new();
-    let units: BTreeSet<&str> = file.units.iter().map(|u| u.code.as_str()).collect();
     let mut directory = Directory::default();
+    for unit in &file.units {
+        let entry = UnitEntry { code: unit.code.clone(), name: unit.name.clone(), active: unit.active };
+        if directory.units.insert(unit.code.clone(), entry).is_some() {
+            problems.push(format!("unit {} is listed twice", unit.code));
+        }
+    }
+    let units = directory.units.clone();
     for team in &file.teams {
-        if !units.contains(team.unit.as_str()) {
+        if !units.contains_key(&team.unit) {
             problems.push(format!("team {} is in unit {}, which is not listed under [[units]]", team.code, team.unit));
         }
         let entry =
@@ -105,9 +133,22 @@ pub fn parse(text: &str, definitions: &Definitions) -> Result<Directory, Vec<Str
             directory.mailboxes.insert(team.code.clone(), mailbox.clone());
         }
     }
-    directory.topics = file.topics.iter().map(|t| t.code.clone()).collect();
+    for topic in &file.topics {
+        if let Some(parent) = &topic.parent
+            && !file.topics.iter().any(|t| &t.code == parent && t.parent.is_none())
+        {
+            problems.push(format!("topic {} has parent {parent}, which is not a top-level topic listed", topic.code));
+        }
+        let entry = TopicEntry {
+            code: topic.code.clone(),
+            name: topic.name.clone(),
+            parent: topic.parent.clone(),
+            active: topic.active,
+        };
+        directory.put_topic(entry);
+    }
     for link in &file.links {
-        if !directory.topics.contains(&link.topic) {
+        if !directory.topic_details.contains_key(&link.topic) {
             problems.push(format!("a link names topic {}, which is not listed under [[topics]]", link.topic));
         }
         if !directory.teams.contains_key(&link.team) {
@@ -129,14 +170,43 @@ pub fn parse(text: &str, definitions: &Definitions) -> Result<Directory, Vec<Str
                 .insert((case_type.clone(), link.stage.clone(), link.topic.clone()), link.team.clone());
         }
     }
-    let mut memberships: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for user in &file.users {
-        for team in &user.teams {
+        let valid = !user.name.is_empty()
+            && user.name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'));
+        if !valid {
+            problems.push(format!("user name {:?} may hold only letters, digits, '.', '-' and '_'", user.name));
+        }
+        if directory.users.contains_key(&user.name) {
+            problems.push(format!("user {} is listed twice", user.name));
+        }
+        let display_name = user.display_name.clone().unwrap_or_else(|| user.name.clone());
+        directory
+            .users
+            .insert(user.name.clone(), UserEntry { name: user.name.clone(), display_name, active: user.active });
+        directory.memberships.entry(user.name.clone()).or_default();
+        for membership in &user.teams {
+            let (team, levels) = match membership {
+                Membership::Code(team) => (team, &user.levels),
+                Membership::WithLevels { team, levels } => (team, levels),
+            };
             if !directory.teams.contains_key(team) {
                 problems.push(format!("user {} is in team {team}, which is not listed", user.name));
             }
+            if levels.is_empty() {
+                problems.push(format!(
+                    "user {} has no access level in team {team}: add levels = {{ MIN = \"WRITE\" }} (SUMMARY, READ, \
+                     WRITE, OWNER or CASE_ADMIN per case type)",
+                    user.name
+                ));
+            }
+            directory.add_member(&user.name, team);
+            for (case_type, level) in levels {
+                if definitions.latest(case_type).is_none() {
+                    problems.push(format!("user {} has a level for unknown case type {case_type}", user.name));
+                }
+                directory.set_level(&user.name, team, case_type, Some(*level));
+            }
         }
-        memberships.entry(user.name.clone()).or_default().extend(user.teams.iter().cloned());
         if let Some(email) = &user.email {
             check_address(email, &format!("the email of user {}", user.name), &mut problems);
             directory.emails.insert(user.name.clone(), email.clone());
@@ -148,7 +218,6 @@ pub fn parse(text: &str, definitions: &Definitions) -> Result<Directory, Vec<Str
             problems.push(format!("recipient {} is listed twice", recipient.name));
         }
     }
-    directory.memberships = memberships;
     for definition in definitions.all() {
         for stage in &definition.stages {
             if let Some(team) = &stage.team.default

@@ -35,13 +35,13 @@ pub async fn first_administrator(store: &dyn Store) -> anyhow::Result<()> {
     if accounts > 0 {
         return Ok(());
     }
-    let password = auth::one_time_password()?;
-    auth::create_account(store, FIRST_ADMIN, &password, true).await?;
+    let password = auth::create_account_with_one_time_password(store, FIRST_ADMIN, true).await?;
     println!("No accounts yet: created the administrator {FIRST_ADMIN:?} with the one-time password");
     println!();
     println!("    {password}");
     println!();
-    println!("It is shown only now. Sign in with it and keep it safe.");
+    println!("It is shown only now. Sign in with it and choose your own password; then add users under");
+    println!("Administration, or with `despatch admin create-user NAME --team TEAM --level WRITE`.");
     Ok(())
 }
 
