@@ -188,6 +188,19 @@ pub struct CaseSummary {
     pub deadline: Option<NaiveDate>,
     /// Received date.
     pub received: NaiveDate,
+    /// The primary correspondent's name and the primary topic code, as the writer last stored
+    /// them beside the state; `None` for a row not written since they were added (read the case).
+    pub listed: Option<Listed>,
+}
+
+/// The workstack columns of a case that live inside its state, stored beside it so a page of
+/// rows needs no case loads.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Listed {
+    /// The primary correspondent's name, `None` when the case has none.
+    pub correspondent: Option<String>,
+    /// The primary topic code, `None` when the case has none.
+    pub primary_topic: Option<String>,
 }
 
 /// A page of results with the true total (never capped).

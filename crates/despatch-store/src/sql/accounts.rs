@@ -9,7 +9,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use super::SqlStore;
-use super::read::summary;
+use super::read::{SUMMARY_COLUMNS, summary};
 use crate::accounts::{Account, Accounts, SessionRecord, TeamCounts, Workload, WorkstackQuery};
 use crate::{Page, StoreError};
 
@@ -166,10 +166,10 @@ impl Workload for SqlStore {
             .try_get("n")?;
         let size = page_size.clamp(1, 500);
         let offset = i64::from(page.max(1) - 1) * i64::from(size);
-        let rows = sqlx::query(
-            "SELECT id, reference, case_type, stage, team, assigned_user, stage_deadline, deadline, received \
-             FROM cases WHERE assigned_user = $1 AND closed_at IS NULL ORDER BY stage_deadline, id LIMIT $2 OFFSET $3",
-        )
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "SELECT {SUMMARY_COLUMNS} FROM cases c WHERE c.assigned_user = $1 AND c.closed_at IS NULL \
+                 ORDER BY c.stage_deadline, c.id LIMIT $2 OFFSET $3"
+        )))
         .bind(user.to_string())
         .bind(i64::from(size))
         .bind(offset)

@@ -14,12 +14,12 @@ use super::writer::Job;
 use super::{SqlStore, classify, parse_date};
 use crate::accounts::{AllocationFilter, WorkstackQuery, WorkstackSort};
 use crate::{
-    Backend, CaseSummary, OpenFn, Page, ScanStatus, SearchQuery, StageVisit, Store, StoreError, StoredDocument,
+    Backend, CaseSummary, Listed, OpenFn, Page, ScanStatus, SearchQuery, StageVisit, Store, StoreError, StoredDocument,
     StoredEventRow,
 };
 
-const SUMMARY_COLUMNS: &str =
-    "c.id, c.reference, c.case_type, c.stage, c.team, c.assigned_user, c.stage_deadline, c.deadline, c.received";
+pub(super) const SUMMARY_COLUMNS: &str = "c.id, c.reference, c.case_type, c.stage, c.team, c.assigned_user, \
+     c.stage_deadline, c.deadline, c.received, c.correspondent, c.primary_topic, c.list_columns";
 
 /// A workstack or search row from the summary columns of `cases`.
 pub(super) fn summary(row: &AnyRow) -> Result<CaseSummary, StoreError> {
@@ -34,8 +34,15 @@ pub(super) fn summary(row: &AnyRow) -> Result<CaseSummary, StoreError> {
         stage_deadline: parse_date(row.try_get("stage_deadline")?),
         deadline: parse_date(row.try_get("deadline")?),
         received: received.parse().map_err(|_| StoreError::Decode(format!("received date {received:?}")))?,
+        listed: match row.try_get::<i64, _>("list_columns")? {
+            0 => None,
+            _ => Some(Listed { correspondent: row.try_get("correspondent")?, primary_topic: row.try_get("primary_topic")? }),
+        },
     })
 }
+
+/// How a missing deadline sorts: after every real date, in the workstack order and its index.
+const NO_DATE: &str = "9999-12-31";
 
 fn decode_state(text: &str) -> Result<CaseState, StoreError> {
     serde_json::from_str(text).map_err(|e| StoreError::Decode(format!("case state: {e}")))
@@ -104,9 +111,10 @@ impl SqlStore {
         let column = |name: &str| format!("CASE WHEN {name} IS NULL THEN 0 ELSE 1 END {direction}, {name} {direction}");
         let order = match query.sort {
             // Cases without a deadline come last ascending.
+            // The order of index cases_open_by_deadline (migration 0012), so a team's page is
+            // read from the index rather than sorted.
             WorkstackSort::Deadline => format!(
-                "CASE WHEN c.stage_deadline IS NULL THEN 1 ELSE 0 END {direction}, c.stage_deadline {direction}, \
-                 c.deadline {direction}"
+                "COALESCE(c.stage_deadline, '{NO_DATE}') {direction}, COALESCE(c.deadline, '{NO_DATE}') {direction}"
             ),
             WorkstackSort::Reference => format!("c.reference {direction}"),
             WorkstackSort::Stage => column("c.stage"),

@@ -83,6 +83,9 @@ fn case_columns(state: &CaseState, state_json: String, head: &Head, updated_at: 
         Value::Text(updated_at),
         Value::Text(state_json),
         state.legacy_reference.clone().into(),
+        state.primary_correspondent().map(|c| c.details.name.clone()).into(),
+        state.primary_topic.clone().into(),
+        Value::Int(1),
     ]
 }
 
@@ -132,8 +135,9 @@ pub(super) fn create(
     params.extend(case_columns(state, encoded.state, &head, updated_at(&outcome)));
     script.push(
         "INSERT INTO cases (id, reference, case_type, version, stage, team, assigned_user, stage_deadline, deadline, \
-         received, closed_at, last_event_seq, last_event_hash, updated_at, state, legacy_reference) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+         received, closed_at, last_event_seq, last_event_hash, updated_at, state, legacy_reference, correspondent, \
+         primary_topic, list_columns) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)",
         params,
     );
     record_projections(&mut script, backend, &outcome, 1, documents)?;
@@ -186,7 +190,8 @@ pub(super) fn save(
     guarded.push(
         "UPDATE cases SET version = $1, stage = $2, team = $3, assigned_user = $4, stage_deadline = $5, \
          deadline = $6, received = $7, closed_at = $8, last_event_seq = $9, last_event_hash = $10, \
-         updated_at = $11, state = $12, legacy_reference = $13 WHERE id = $14 AND version = $15 RETURNING version",
+         updated_at = $11, state = $12, legacy_reference = $13, correspondent = $14, primary_topic = $15, \
+         list_columns = $16 WHERE id = $17 AND version = $18 RETURNING version",
         params,
     );
     if conn.returned_rows(guarded)? != 1 {

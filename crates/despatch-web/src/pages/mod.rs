@@ -15,7 +15,7 @@ pub(crate) mod workstack;
 
 use chrono::{NaiveDate, Utc};
 use despatch_domain::engine::{World, london_date};
-use despatch_store::CaseSummary;
+use despatch_store::{CaseSummary, Listed};
 
 use crate::access::{CurrentUser, row_access};
 use crate::{AppState, WebError};
@@ -121,13 +121,19 @@ pub(crate) async fn rows(state: &AppState, user: &CurrentUser, cases: &[CaseSumm
     let today = today();
     let mut rows = Vec::with_capacity(cases.len());
     for summary in cases {
-        let case = state.store().case(summary.id).await?;
-        let correspondent = case
-            .as_ref()
-            .and_then(|case| case.primary_correspondent())
-            .map(|c| c.details.name.clone())
-            .unwrap_or_default();
-        let topic = case.as_ref().and_then(|case| case.primary_topic.as_deref()).map(humanise).unwrap_or_default();
+        let listed = match &summary.listed {
+            Some(listed) => listed.clone(),
+            // A row not written since the columns were added: read them from its state.
+            None => {
+                let case = state.store().case(summary.id).await?;
+                Listed {
+                    correspondent: case.as_ref().and_then(|c| c.primary_correspondent()).map(|c| c.details.name.clone()),
+                    primary_topic: case.and_then(|c| c.primary_topic),
+                }
+            }
+        };
+        let correspondent = listed.correspondent.unwrap_or_default();
+        let topic = listed.primary_topic.as_deref().map(humanise).unwrap_or_default();
         let stage = summary
             .stage
             .as_deref()
