@@ -42,8 +42,9 @@ SESSION=$(awk '$6 == "despatch_session" {print $7}' "$JAR")
 [ -n "$SESSION" ] || { echo "sign-in failed" >&2; cat "$DATA/serve.log" >&2; exit 1; }
 URL="http://127.0.0.1:$PORT/teams/$TEAM"
 # The page must be the real workstack with the true total before it is measured.
-curl -fs -H "Cookie: despatch_session=$SESSION" "$URL" | grep -q "$N open case" \
-  || { echo "the workstack page does not show $N open cases" >&2; exit 1; }
+# (Read whole before matching: grep -q closing the pipe early would fail curl under pipefail.)
+PAGE=$(curl -fs -H "Cookie: despatch_session=$SESSION" "$URL")
+grep -q "$N open case" <<<"$PAGE" || { echo "the workstack page does not show $N open cases" >&2; exit 1; }
 
 cat >"$DATA/report.lua" <<'LUA'
 done = function(summary, latency, requests)

@@ -170,6 +170,12 @@ pub fn case_access(directory: &Directory, user: &str, scope: &CaseScope<'_>) -> 
     }
 }
 
+/// Whether `user` may open a case of `case_type`: at least WRITE on the case type through one of
+/// their active teams (HOCS gives case creation to the teams that work the case type).
+pub fn may_create(directory: &Directory, user: &str, case_type: &str) -> bool {
+    level_for(directory, user, case_type).is_some_and(|level| level >= AccessLevel::Write)
+}
+
 /// The case types for which a user has at least `minimum` (for search and lists).
 pub fn case_types_at_least(
     directory: &Directory,

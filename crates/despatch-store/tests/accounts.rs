@@ -186,7 +186,62 @@ async fn a_workstack_page_filters_by_allocation_and_reference_and_sorts_by_the_c
     assert_eq!(store.workstack_page(&elsewhere).await.expect("a page").total, 0);
 }
 
+async fn a_workstack_total_stays_true_as_cases_are_allocated_moved_on_moved_to_another_team_and_closed(kind: Kind) {
+    let Some(db) = TestDb::new(kind).await else { return };
+    let casework = casework(despatch_store::open(&db.url).await.expect("open"));
+    let mut ids = Vec::new();
+    for name in ["Cllr One", "Cllr Two", "Cllr Three", "Cllr Four"] {
+        ids.push(casework.open(letter(name), &alice(), now()).await.expect("opened").state.id);
+    }
+    let take = Command::AllocateToUser { user: "alice".to_string() };
+    casework.execute(ids[0], None, &take, &alice(), now()).await.expect("allocated");
+    let fields = [
+        ("DateOfCorrespondence", "2018-11-12"),
+        ("OriginalChannel", "POST"),
+        ("CopyNumberTen", "FALSE"),
+        ("HomeSecInterest", "FALSE"),
+        ("HomeSecReply", "FALSE"),
+    ];
+    let fields = fields.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    let data_input = Command::CompleteStage { stage: "DATA_INPUT".to_string(), fields, note: None, take: true };
+    casework.execute(ids[1], None, &data_input, &alice(), now()).await.expect("on to Markup");
+    let moved = Command::MoveToTeam { team: "POLICING_DRAFTING".to_string(), reason: "Theirs".to_string() };
+    casework.execute(ids[2], None, &moved, &alice(), now()).await.expect("moved");
+    let despatched_on = NaiveDate::from_ymd_opt(2018, 11, 19).expect("a date");
+    let close = Command::CloseAsHistorical { despatched_on, reason: "Answered already".to_string() };
+    casework.execute(ids[3], None, &close, &alice(), now()).await.expect("closed");
+
+    let store = casework.store();
+    let page = |team: &str, stage: Option<&str>, allocation: AllocationFilter| WorkstackQuery {
+        team: Some(team.to_string()),
+        stage: stage.map(str::to_string),
+        allocation,
+        page: 1,
+        page_size: 500,
+        ..WorkstackQuery::default()
+    };
+    let ids_of = |page: &despatch_store::Page| page.rows.iter().map(|row| row.id).collect::<Vec<_>>();
+    let here = store.workstack_page(&page("PERFORMANCE_AND_PROCESS", None, AllocationFilter::Any)).await;
+    assert_eq!((here.expect("a page").total), 1, "only the allocated case is still at Data Input here");
+    let unallocated = page("PERFORMANCE_AND_PROCESS", None, AllocationFilter::Unallocated);
+    assert_eq!(store.workstack_page(&unallocated).await.expect("a page").total, 0);
+    let policing = store.workstack_page(&page("POLICING_DRAFTING", None, AllocationFilter::Any)).await;
+    assert_eq!(ids_of(&policing.expect("a page")), vec![ids[2]], "the moved case");
+    // Every counted total equals the rows the same filters find.
+    for team in ["PERFORMANCE_AND_PROCESS", "DCU_CENTRAL_DRAFTING", "POLICING_DRAFTING"] {
+        for stage in [None, Some("DATA_INPUT"), Some("MARKUP")] {
+            for allocation in [AllocationFilter::Any, AllocationFilter::Unallocated] {
+                let found = store.workstack_page(&page(team, stage, allocation.clone())).await.expect("a page");
+                assert_eq!(found.total as usize, found.rows.len(), "{team} {stage:?} {allocation:?}");
+            }
+        }
+    }
+    let markup = store.workstack_page(&page("DCU_CENTRAL_DRAFTING", Some("MARKUP"), AllocationFilter::Any)).await;
+    assert_eq!(ids_of(&markup.expect("a page")), vec![ids[1]], "the case moved on to Markup");
+}
+
 on_both_backends!(
+    a_workstack_total_stays_true_as_cases_are_allocated_moved_on_moved_to_another_team_and_closed,
     a_workstack_page_filters_by_allocation_and_reference_and_sorts_by_the_chosen_column,
     a_search_within_teams_counts_only_the_cases_those_teams_hold_or_have_held_or_whose_case_type_they_may_see,
     an_account_is_saved_found_and_its_password_and_role_replaced,

@@ -190,6 +190,9 @@ async fn bad_requests_unknown_addresses_and_methods_are_problem_details() {
     let unknown = json!({"case_type": "NOPE", "received": "2018-11-14"});
     let refused = api.call(Method::POST, "/api/v1/cases", Some(CASEWORKER), Some(unknown)).await;
     refused.assert_problem(422, "an unknown case type");
+    let mine = json!({"case_type": "MIN", "received": "2018-11-14", "correspondents": []});
+    let reader = api.call(Method::POST, "/api/v1/cases", Some(READ_USER), Some(mine)).await;
+    reader.assert_problem(403, "opening a case of a type the caller only reads");
 }
 
 #[tokio::test]

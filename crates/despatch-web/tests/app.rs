@@ -13,7 +13,7 @@ use reqwest::header::{CONTENT_SECURITY_POLICY, CONTENT_TYPE, SET_COOKIE};
 
 mod common;
 
-use common::{App, OUTSIDER, OWNER_USER, PASSWORD, csrf, start, start_full, start_with};
+use common::{App, OUTSIDER, OWNER_USER, PASSWORD, READ_USER, csrf, start, start_full, start_with};
 
 fn browser() -> reqwest::Client {
     reqwest::Client::builder().cookie_store(true).build().expect("an HTTP client")
@@ -551,6 +551,33 @@ async fn a_case_is_created_from_typed_in_details_with_an_mp_from_the_register_an
     let refused = client.post(app.url("/cases/new")).form(&form).send().await.expect("an answer");
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(refused.text().await.expect("html").contains("href=\"#received-day\""));
+}
+
+#[tokio::test]
+async fn a_user_with_only_read_access_is_not_offered_the_case_type_and_cannot_create_one() {
+    let app = start().await;
+    let client = signed_in(&app, READ_USER).await;
+    let (_, page) = get(&client, app.url("/cases/new")).await;
+    assert!(!page.contains("<option value=\"MIN\""), "MIN is not offered to a reader");
+    let today = london_date(Utc::now());
+    let (day, month, year) =
+        (today.format("%d").to_string(), today.format("%m").to_string(), today.format("%Y").to_string());
+    let token = csrf(&page);
+    let form = [
+        ("csrf", token.as_str()),
+        ("case_type", "MIN"),
+        ("received-day", day.as_str()),
+        ("received-month", month.as_str()),
+        ("received-year", year.as_str()),
+        ("name", "Jo Public"),
+    ];
+    let refused = client.post(app.url("/cases/new")).form(&form).send().await.expect("an answer");
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    let page = refused.text().await.expect("html");
+    assert!(page.contains("There is a problem") && page.contains("write access"), "the reason is shown: {page}");
+    let store = despatch_store::open(&app.db).await.expect("the test database");
+    let search = despatch_store::SearchQuery { text: Some("Jo Public".to_string()), ..Default::default() };
+    assert_eq!(store.search(&search).await.expect("a search").total, 0, "no case was opened");
 }
 
 async fn upload(app: &App, client: &reqwest::Client, files: &[&str]) -> reqwest::Response {

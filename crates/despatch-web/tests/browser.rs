@@ -16,7 +16,7 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::json;
 
-use common::{OUTSIDER, PASSWORD, start, start_full};
+use common::{ADMINISTRATOR, OUTSIDER, PASSWORD, start, start_full};
 use despatch_web::Config;
 
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
@@ -383,5 +383,31 @@ async fn in_chromium_a_user_of_another_team_gets_not_found_and_sees_no_case_data
     client.goto(&app.url("/teams/PERFORMANCE_AND_PROCESS")).await.expect("opened");
     let page = client.source().await.expect("the page");
     assert!(!page.contains(&app.reference) && !page.contains("Jo Example MP"));
+    client.close().await.expect("closed");
+}
+
+#[tokio::test]
+async fn in_chromium_the_administration_pages_have_no_accessibility_violations_even_with_a_form_error() {
+    let Some(driver) = chromedriver() else { return };
+    let app = start().await;
+    let axe = axe_source();
+    let client = browser(&driver).await;
+    sign_in(&client, &app, ADMINISTRATOR).await;
+    for (path, page) in [
+        ("/admin", "the administration index"),
+        ("/admin/teams", "teams and units"),
+        ("/admin/users", "users"),
+        ("/admin/topics", "topics"),
+        ("/admin/case-types/MIN", "the MIN case type with its flow diagram"),
+    ] {
+        client.goto(&app.url(path)).await.expect("opened");
+        assert!(!text(&client, "h1").await.is_empty(), "{page} has a heading");
+        assert_accessible(&client, &axe, page).await;
+    }
+    // Adding a user with no name: the GOV.UK error summary and message, still accessible.
+    client.goto(&app.url("/admin/users")).await.expect("opened");
+    click(&client, "form[action='/admin/users'] button[type=submit]").await;
+    assert_eq!(text(&client, ".govuk-error-summary__title").await, "There is a problem");
+    assert_accessible(&client, &axe, "the users page with a form error").await;
     client.close().await.expect("closed");
 }

@@ -10,3 +10,37 @@ CREATE INDEX cases_open_by_deadline ON cases (team, (COALESCE(stage_deadline, '9
 ALTER TABLE cases ADD COLUMN correspondent TEXT;
 ALTER TABLE cases ADD COLUMN primary_topic TEXT;
 ALTER TABLE cases ADD COLUMN list_columns BIGINT NOT NULL DEFAULT 0;
+-- The true total of a workstack page without counting its rows: open cases per team, stage and
+-- whether allocated, kept by a trigger in the same transaction as every change of a case.
+CREATE TABLE workstack_counts (
+    team TEXT NOT NULL,
+    stage TEXT NOT NULL,
+    allocated BIGINT NOT NULL,
+    n BIGINT NOT NULL,
+    PRIMARY KEY (team, stage, allocated)
+);
+INSERT INTO workstack_counts (team, stage, allocated, n)
+    SELECT team, stage, (assigned_user IS NOT NULL)::int, COUNT(*) FROM cases
+    WHERE closed_at IS NULL AND team IS NOT NULL AND stage IS NOT NULL
+    GROUP BY team, stage, (assigned_user IS NOT NULL)::int;
+CREATE FUNCTION workstack_count() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'UPDATE' AND OLD.team IS NOT DISTINCT FROM NEW.team AND OLD.stage IS NOT DISTINCT FROM NEW.stage
+        AND (OLD.assigned_user IS NULL) = (NEW.assigned_user IS NULL)
+        AND (OLD.closed_at IS NULL) = (NEW.closed_at IS NULL) THEN
+        RETURN NULL;
+    END IF;
+    IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.closed_at IS NULL AND OLD.team IS NOT NULL AND OLD.stage IS NOT NULL THEN
+        UPDATE workstack_counts SET n = n - 1
+            WHERE team = OLD.team AND stage = OLD.stage AND allocated = (OLD.assigned_user IS NOT NULL)::int;
+    END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') AND NEW.closed_at IS NULL AND NEW.team IS NOT NULL AND NEW.stage IS NOT NULL THEN
+        INSERT INTO workstack_counts (team, stage, allocated, n)
+            VALUES (NEW.team, NEW.stage, (NEW.assigned_user IS NOT NULL)::int, 1)
+            ON CONFLICT (team, stage, allocated) DO UPDATE SET n = workstack_counts.n + 1;
+    END IF;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER workstack_counts AFTER INSERT OR UPDATE OR DELETE ON cases
+    FOR EACH ROW EXECUTE FUNCTION workstack_count();

@@ -123,17 +123,44 @@ impl SqlStore {
             WorkstackSort::Received => column("c.received"),
         };
         let order = format!("{order}, c.id {direction}");
-        self.paged("cases c", &filters.join(" AND "), &order, params, query.page, query.page_size).await
+        let total = self.counted_total(query).await?;
+        self.paged("cases c", &filters.join(" AND "), &order, params, total, (query.page, query.page_size)).await
     }
 
+    /// A team's total from `workstack_counts` (kept by triggers, migration 0012) when the
+    /// filters are ones it counts by (stage, unallocated); `None` when the rows must be counted.
+    async fn counted_total(&self, query: &WorkstackQuery) -> Result<Option<i64>, StoreError> {
+        let Some(team) = &query.team else { return Ok(None) };
+        let allocated = match query.allocation {
+            AllocationFilter::Any => "",
+            AllocationFilter::Unallocated => " AND allocated = 0",
+            AllocationFilter::User(_) => return Ok(None),
+        };
+        if query.reference.as_deref().is_some_and(|text| !text.trim().is_empty()) {
+            return Ok(None);
+        }
+        let stage = if query.stage.is_some() { " AND stage = $2" } else { "" };
+        // SUM is a numeric on PostgreSQL: cast, so both backends give a 64-bit integer.
+        let sql =
+            format!("SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) AS n FROM workstack_counts WHERE team = $1{stage}{allocated}");
+        let mut counted = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(team.clone());
+        if let Some(stage) = &query.stage {
+            counted = counted.bind(stage.clone());
+        }
+        let total: i64 = counted.fetch_one(&self.pool).await?.try_get("n")?;
+        Ok(Some(total))
+    }
+
+    /// One page of `SELECT … FROM {from} WHERE {filter} ORDER BY {order}` with its true total:
+    /// `total` when the caller already knows it, else counted. `(page, page_size)` is 1-based.
     async fn paged(
         &self,
         from: &str,
         filter: &str,
         order: &str,
         params: Vec<Param>,
-        page: u32,
-        page_size: u32,
+        total: Option<i64>,
+        (page, page_size): (u32, u32),
     ) -> Result<Page, StoreError> {
         let bind = |sql: String, params: &[Param]| {
             let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
@@ -145,10 +172,13 @@ impl SqlStore {
             }
             query
         };
-        let total: i64 = bind(format!("SELECT COUNT(*) AS n FROM {from} WHERE {filter}"), &params)
-            .fetch_one(&self.pool)
-            .await?
-            .try_get("n")?;
+        let total: i64 = match total {
+            Some(total) => total,
+            None => bind(format!("SELECT COUNT(*) AS n FROM {from} WHERE {filter}"), &params)
+                .fetch_one(&self.pool)
+                .await?
+                .try_get("n")?,
+        };
         let (limit, offset) = page_bounds(page, page_size);
         let n = params.len();
         let sql = format!(
@@ -327,7 +357,7 @@ impl Store for SqlStore {
             }
             filters.push(format!("({})", visible.join(" OR ")));
         }
-        self.paged(&from, &filters.join(" AND "), &order, params, query.page, query.page_size).await
+        self.paged(&from, &filters.join(" AND "), &order, params, None, (query.page, query.page_size)).await
     }
 
     async fn workstack(&self, team: &str, stage: Option<&str>, page: u32, page_size: u32) -> Result<Page, StoreError> {
@@ -337,7 +367,7 @@ impl Store for SqlStore {
             params.push(Param::Text(stage.to_string()));
             filter.push_str(" AND c.stage = $2");
         }
-        self.paged("cases c", &filter, "c.stage_deadline, c.id", params, page, page_size).await
+        self.paged("cases c", &filter, "c.stage_deadline, c.id", params, None, (page, page_size)).await
     }
 
     async fn stage_history(&self, case_id: i64) -> Result<Vec<StageVisit>, StoreError> {

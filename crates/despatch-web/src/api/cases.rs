@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{NaiveDate, Utc};
+use despatch_domain::access::may_create;
 use despatch_domain::command::{Command, NewCase};
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -49,6 +50,14 @@ pub(crate) async fn open(
     user: ApiUser,
     ApiJson(body): ApiJson<NewCaseBody>,
 ) -> Result<(StatusCode, axum::Json<CaseView>), ApiError> {
+    let world = state.casework.world();
+    if world.definitions().latest(&body.case_type).is_some() && !may_create(world.directory(), user.name(), &body.case_type)
+    {
+        return Err(ApiError::forbidden(format!(
+            "None of your teams gives you write access to {} cases, which opening one needs",
+            body.case_type
+        )));
+    }
     let new = NewCase {
         case_type: body.case_type,
         received: body.received,

@@ -14,6 +14,7 @@ use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{Datelike, NaiveDate, Utc};
+use despatch_domain::access::may_create;
 use despatch_domain::command::{Actor, Command, NewCase};
 use despatch_domain::engine::CommandError;
 use despatch_intake::register::Source;
@@ -89,6 +90,7 @@ fn page(
     let case_types: Vec<Choice> = world
         .definitions()
         .all()
+        .filter(|d| may_create(world.directory(), &user.name, &d.code))
         .map(|d| Choice { value: d.code.clone(), label: d.name.clone(), selected: pick("case_type", &d.code) })
         .collect();
     let mut channels: Vec<Choice> = Vec::new();
@@ -162,6 +164,10 @@ pub(crate) async fn create(
         return Ok(refuse(vec![problem], answers));
     };
     let case_type = answers.get("case_type").cloned().unwrap_or_default();
+    if let Some(problem) = creation_refused(&state, &user, &case_type, "case_type") {
+        let page = page(&state, &user, answers, vec![problem], Vec::new());
+        return Ok((StatusCode::FORBIDDEN, page).into_response());
+    }
     let mut data = std::collections::BTreeMap::new();
     if let Some(channel) = answers.get("channel").filter(|c| !c.is_empty()) {
         data.insert(CHANNEL_FIELD.to_string(), channel.clone());
@@ -193,6 +199,17 @@ pub(crate) async fn create(
         }
         Err(other) => Err(other.into()),
     }
+}
+
+/// The problem when `user` may not open cases of a known `case_type` (an unknown one is left to
+/// the engine, which names it), shown against the field `anchor`.
+fn creation_refused(state: &AppState, user: &CurrentUser, case_type: &str, anchor: &'static str) -> Option<Problem> {
+    let world = state.casework.world();
+    let definition = world.definitions().latest(case_type)?;
+    (!may_create(world.directory(), &user.name, case_type)).then(|| Problem {
+        anchor,
+        message: format!("You cannot create {} cases: none of your teams gives you write access to them", definition.name),
+    })
 }
 
 /// The form element an engine field error belongs to.
@@ -250,6 +267,10 @@ pub(crate) async fn upload(
     }
     let received = date_from(&answers, "upload-received");
     let case_type = answers.get("upload_case_type").cloned().unwrap_or_default();
+    if let Some(problem) = creation_refused(&state, &user, &case_type, "upload_case_type") {
+        let page = page(&state, &user, answers, vec![problem], Vec::new());
+        return Ok((StatusCode::FORBIDDEN, page).into_response());
+    }
     let actor = Actor::user(&user.name);
     let options =
         despatch_intake::Options { registers: state.registers.clone(), ..despatch_intake::Options::default() };
