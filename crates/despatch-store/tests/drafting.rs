@@ -37,7 +37,12 @@ async fn standard_lines_are_added_changed_retired_and_a_topic_and_title_name_one
     let other = store.add_standard_line(&powers, by("2026-12-06T09:02:00Z")).await.expect("added").expect("an id");
 
     let changed = line("POLICE_FUNDING", "Settlement", "Funding rose by 7%.", (2019, 4, 30));
-    assert!(store.update_standard_line(id, &changed, Change { by: "editor", at: "2026-12-06T10:00:00Z" }).await.expect("updated"));
+    assert!(
+        store
+            .update_standard_line(id, &changed, Change { by: "editor", at: "2026-12-06T10:00:00Z" })
+            .await
+            .expect("updated")
+    );
     let renamed_onto_other = line("ANTISOCIAL_BEHAVIOUR", "Powers", "x", (2019, 4, 30));
     assert!(!store.update_standard_line(id, &renamed_onto_other, by("2026-12-06T10:01:00Z")).await.expect("refused"));
     let stored = store.standard_line(id).await.expect("read").expect("kept");
@@ -63,7 +68,11 @@ async fn loading_a_file_adds_new_lines_and_replaces_current_ones_with_the_same_t
     let first = [line("T", "A", "one", (2019, 3, 31)), line("T", "B", "two", (2019, 3, 31))];
     let loaded = store.load_standard_lines(&first, by("2026-12-06T09:00:00Z")).await.expect("loaded");
     assert_eq!((loaded.added, loaded.updated, loaded.unchanged), (2, 0, 0));
-    let second = [line("T", "A", "one", (2019, 3, 31)), line("T", "B", "two, revised", (2019, 5, 31)), line("U", "C", "three", (2019, 3, 31))];
+    let second = [
+        line("T", "A", "one", (2019, 3, 31)),
+        line("T", "B", "two, revised", (2019, 5, 31)),
+        line("U", "C", "three", (2019, 3, 31)),
+    ];
     let loaded = store.load_standard_lines(&second, by("2026-12-06T10:00:00Z")).await.expect("loaded");
     assert_eq!((loaded.added, loaded.updated, loaded.unchanged), (1, 1, 1));
     assert_eq!(store.current_standard_lines().await.expect("current"), second.to_vec());
@@ -71,8 +80,10 @@ async fn loading_a_file_adds_new_lines_and_replaces_current_ones_with_the_same_t
 
 /// A MIN case at Initial Draft with the asylum and immigration drafting team (demo organisation).
 async fn at_initial_draft(casework: &Casework) -> i64 {
-    let opened =
-        casework.open(testkit::new_case("MIN"), &Actor::user(testkit::CASEWORKER), testkit::opened_at()).await.expect("opened");
+    let opened = casework
+        .open(testkit::new_case("MIN"), &Actor::user(testkit::CASEWORKER), testkit::opened_at())
+        .await
+        .expect("opened");
     let placeholder = DocumentRef {
         sha256: "f".repeat(64),
         name: "unused".into(),
@@ -97,8 +108,14 @@ async fn a_contribution_request_is_listed_for_the_team_asked_until_it_is_complet
         casework.execute(case_id, None, &request, &Actor::user(IMMIGRATION_DRAFTER), now()).await.expect("requested");
     }
     let requests = store.contribution_requests(POLICING_DRAFTING).await.expect("listed");
-    assert_eq!(requests.iter().map(|r| (r.number, r.asked.as_str())).collect::<Vec<_>>(), [(1, "Figures"), (2, "Background")]);
-    assert_eq!((requests[0].case_id, requests[0].due, requests[0].requested_by.as_str()), (case_id, due, IMMIGRATION_DRAFTER));
+    assert_eq!(
+        requests.iter().map(|r| (r.number, r.asked.as_str())).collect::<Vec<_>>(),
+        [(1, "Figures"), (2, "Background")]
+    );
+    assert_eq!(
+        (requests[0].case_id, requests[0].due, requests[0].requested_by.as_str()),
+        (case_id, due, IMMIGRATION_DRAFTER)
+    );
     assert!(store.contribution_requests(testkit::DCU_CENTRAL_DRAFTING).await.expect("listed").is_empty());
 
     let bytes = b"The figures: 7% more officers.".to_vec();
@@ -112,7 +129,10 @@ async fn a_contribution_request_is_listed_for_the_team_asked_until_it_is_complet
     };
     let complete = Command::CompleteContribution { id: 1, note: None, document: Some(document) };
     let file = NewDocument { sha256: sha256.clone(), bytes: bytes.clone(), text: "The figures".into() };
-    casework.execute_with_document(case_id, &complete, file, &Actor::user(POLICING_DRAFTER), now()).await.expect("completed");
+    casework
+        .execute_with_document(case_id, &complete, file, &Actor::user(POLICING_DRAFTER), now())
+        .await
+        .expect("completed");
     let cancel = Command::CancelContribution { id: 2, reason: "Not needed".into() };
     casework.execute(case_id, None, &cancel, &Actor::user(IMMIGRATION_DRAFTER), now()).await.expect("cancelled");
 

@@ -242,7 +242,12 @@ async fn the_drafter_edits_the_draft_in_the_browser_and_qa_sees_what_changed() {
     let based_on = page.split("name=\"based_on\" value=\"").nth(1).and_then(|r| r.split('"').next()).expect("based_on");
     let version = page.split("name=\"version\" value=\"").nth(1).and_then(|r| r.split('"').next()).expect("version");
     let save = |text: &'static str, version: &str| {
-        vec![("csrf", token.clone()), ("based_on", based_on.to_string()), ("version", version.to_string()), ("text", text.to_string())]
+        vec![
+            ("csrf", token.clone()),
+            ("based_on", based_on.to_string()),
+            ("version", version.to_string()),
+            ("text", text.to_string()),
+        ]
     };
     for (text, expected) in [
         ("Dear Jo,\r\n\r\nFunding rose by 5%.  ", "You have not changed the draft"),
@@ -253,7 +258,8 @@ async fn the_drafter_edits_the_draft_in_the_browser_and_qa_sees_what_changed() {
         let page = refused.text().await.expect("html");
         assert!(page.contains(expected) && page.contains("href=\"#draft-text\""), "{page}");
     }
-    let stale = client.post(format!("{case}/draft")).form(&save("Dear Jo,\n\nNew.", "1")).send().await.expect("an answer");
+    let stale =
+        client.post(format!("{case}/draft")).form(&save("Dear Jo,\n\nNew.", "1")).send().await.expect("an answer");
     assert_eq!(stale.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(stale.text().await.expect("html").contains("Someone else changed this case"));
 
@@ -268,14 +274,19 @@ async fn the_drafter_edits_the_draft_in_the_browser_and_qa_sees_what_changed() {
     let (_, page) = get(&client, case.clone()).await;
     assert!(page.contains("reply v2.docx") && section(&page, "timeline").contains("Draft edited in the browser"));
     let sha = sha_of(&page, "reply v2.docx");
-    let bytes = client.get(format!("{case}/documents/{sha}")).send().await.expect("a download").bytes().await.expect("bytes");
-    let text = despatch_intake::document_text("reply v2.docx", &bytes, &despatch_intake::Options::default()).expect("a .docx");
+    let bytes =
+        client.get(format!("{case}/documents/{sha}")).send().await.expect("a download").bytes().await.expect("bytes");
+    let text =
+        despatch_intake::document_text("reply v2.docx", &bytes, &despatch_intake::Options::default()).expect("a .docx");
     assert!(text.contains("Funding rose by 7% this year."), "{text}");
 
     let qa = signed_in(&app, QA_OFFICER).await;
     let (status, page) = get(&qa, format!("{case}/drafts/compare")).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(page.contains("Changes from version 1, reply.txt to version 2, reply v2.docx") && page.contains("[added: </span>7%"));
+    assert!(
+        page.contains("Changes from version 1, reply.txt to version 2, reply v2.docx")
+            && page.contains("[added: </span>7%")
+    );
 
     let other = app.url(&format!("/cases/{at_data_input}"));
     let (status, page) = get(&signed_in(&app, testkit::CASEWORKER).await, format!("{other}/draft")).await;
@@ -322,7 +333,10 @@ async fn contributions_are_requested_shown_on_the_team_workstack_marked_overdue_
     let week_ago = Utc::now() - Duration::days(7);
     let due = london_date(week_ago) + Duration::days(2);
     let earlier = Command::RequestContribution { team: POLICING_DRAFTING.into(), due, asked: "Background".into() };
-    casework.execute(app.case_id, None, &earlier, &Actor::user(IMMIGRATION_DRAFTER), week_ago).await.expect("requested");
+    casework
+        .execute(app.case_id, None, &earlier, &Actor::user(IMMIGRATION_DRAFTER), week_ago)
+        .await
+        .expect("requested");
     let (_, page) = get(&client, case.clone()).await;
     assert!(section(&page, "contributions").contains("<strong class=\"govuk-tag govuk-tag--red\">Overdue: due"));
 
@@ -339,7 +353,8 @@ async fn contributions_are_requested_shown_on_the_team_workstack_marked_overdue_
         .text("csrf", token)
         .text("note", "Figures attached")
         .part("file", reqwest::multipart::Part::bytes(b"Officers: 1,000 more.".to_vec()).file_name("figures.txt"));
-    let done = policing.post(format!("{case}/contributions/1/complete")).multipart(form).send().await.expect("an answer");
+    let done =
+        policing.post(format!("{case}/contributions/1/complete")).multipart(form).send().await.expect("an answer");
     assert_eq!(done.status(), StatusCode::OK);
     let page = done.text().await.expect("html");
     let listed = section(&page, "contributions");

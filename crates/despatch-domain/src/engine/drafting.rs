@@ -23,7 +23,10 @@ impl Run<'_> {
         }
         Err(CommandError::NotAllowed {
             command,
-            situation: format!("for {}: their access to {} cases does not allow changes", self.actor.user, state.case_type),
+            situation: format!(
+                "for {}: their access to {} cases does not allow changes",
+                self.actor.user, state.case_type
+            ),
         })
     }
 
@@ -44,7 +47,12 @@ impl Run<'_> {
     /// Gives a document another of the case type's tags. The approved reply keeps its tag (it is
     /// the version despatch sends); a primary draft re-tagged as something other than a reply is
     /// no longer the primary draft.
-    pub(super) fn retag_document(&mut self, state: &mut CaseState, sha256: &str, tag: &str) -> Result<(), CommandError> {
+    pub(super) fn retag_document(
+        &mut self,
+        state: &mut CaseState,
+        sha256: &str,
+        tag: &str,
+    ) -> Result<(), CommandError> {
         self.require_write(state, "retag document")?;
         if !self.definition.document_tags.iter().any(|known| known == tag) {
             let tags = self.definition.document_tags.join(", ");
@@ -78,7 +86,10 @@ impl Run<'_> {
         };
         if !self.definition.reply.tags.contains(&document.tag) {
             let tags = self.definition.reply.tags.join(" or ");
-            return Err(CommandError::invalid("document", format!("Only a document tagged {tags} can be the primary draft")));
+            return Err(CommandError::invalid(
+                "document",
+                format!("Only a document tagged {tags} can be the primary draft"),
+            ));
         }
         if self.primary_draft(state).is_some_and(|primary| primary.sha256 == sha256) {
             return Err(CommandError::invalid("document", format!("{} is already the primary draft", document.name)));
@@ -173,17 +184,17 @@ impl Run<'_> {
 
     /// The open contribution `id`, or why it cannot be changed.
     fn open_contribution(&self, state: &CaseState, id: u32) -> Result<usize, CommandError> {
-        let index = state
-            .contributions
-            .iter()
-            .position(|contribution| contribution.id == id)
-            .ok_or_else(|| CommandError::invalid("contribution", format!("There is no contribution {id} on this case")))?;
+        let index = state.contributions.iter().position(|contribution| contribution.id == id).ok_or_else(|| {
+            CommandError::invalid("contribution", format!("There is no contribution {id} on this case"))
+        })?;
         match state.contributions[index].status {
             ContributionStatus::Open => Ok(index),
             ContributionStatus::Completed => {
                 Err(CommandError::invalid("contribution", "This contribution has already been completed"))
             }
-            ContributionStatus::Cancelled => Err(CommandError::invalid("contribution", "This contribution was cancelled")),
+            ContributionStatus::Cancelled => {
+                Err(CommandError::invalid("contribution", "This contribution was cancelled"))
+            }
         }
     }
 
@@ -223,7 +234,12 @@ impl Run<'_> {
     }
 
     /// Withdraws contribution `id`, with a reason.
-    pub(super) fn cancel_contribution(&mut self, state: &mut CaseState, id: u32, reason: &str) -> Result<(), CommandError> {
+    pub(super) fn cancel_contribution(
+        &mut self,
+        state: &mut CaseState,
+        id: u32,
+        reason: &str,
+    ) -> Result<(), CommandError> {
         self.require_write(state, "cancel contribution")?;
         let index = self.open_contribution(state, id)?;
         let team = state.contributions[index].team.clone();
@@ -236,7 +252,10 @@ impl Run<'_> {
             return Err(CommandError::invalid("reason", "Enter why the contribution is no longer needed"));
         }
         if reason.chars().count() > MAX_NOTE_CHARS {
-            return Err(CommandError::invalid("reason", format!("A reason must be {MAX_NOTE_CHARS} characters or fewer")));
+            return Err(CommandError::invalid(
+                "reason",
+                format!("A reason must be {MAX_NOTE_CHARS} characters or fewer"),
+            ));
         }
         let contribution = &mut state.contributions[index];
         contribution.status = ContributionStatus::Cancelled;

@@ -63,7 +63,12 @@ async fn insert(conn: &mut AnyConnection, line: &StandardLine, change: &Change<'
     Ok(row.try_get("id")?)
 }
 
-async fn update(conn: &mut AnyConnection, id: i64, line: &StandardLine, change: &Change<'_>) -> Result<bool, StoreError> {
+async fn update(
+    conn: &mut AnyConnection,
+    id: i64,
+    line: &StandardLine,
+    change: &Change<'_>,
+) -> Result<bool, StoreError> {
     let done = sqlx::query(
         "UPDATE standard_lines SET topic = $1, title = $2, body = $3, expires = $4, updated_by = $5, updated_at = $6 \
          WHERE id = $7 AND retired_at IS NULL",

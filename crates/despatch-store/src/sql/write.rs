@@ -302,7 +302,11 @@ fn record_projections(
             ),
             EventKind::DocumentRetagged { sha256, change, .. } => script.push(
                 "UPDATE case_documents SET tag = $1 WHERE case_id = $2 AND sha256 = $3",
-                vec![Value::Text(change.after.clone().unwrap_or_default()), Value::Int(state.id), sha256.as_str().into()],
+                vec![
+                    Value::Text(change.after.clone().unwrap_or_default()),
+                    Value::Int(state.id),
+                    sha256.as_str().into(),
+                ],
             ),
             EventKind::ContributionRequested { contribution } => script.push(
                 "INSERT INTO contributions (id, case_id, number, team, asked, due, requested_by, requested_at, status) \

@@ -105,7 +105,8 @@ pub(crate) async fn retag(
     ApiPath((id, sha256)): ApiPath<(i64, String)>,
     ApiJson(body): ApiJson<TagBody>,
 ) -> Result<axum::Json<CaseView>, ApiError> {
-    super::command(&state, &user, id, None, |access| access.edit, Command::RetagDocument { sha256, tag: body.tag }).await
+    super::command(&state, &user, id, None, |access| access.edit, Command::RetagDocument { sha256, tag: body.tag })
+        .await
 }
 
 /// Makes a reply version (a document tagged as a reply) the primary draft: the version an

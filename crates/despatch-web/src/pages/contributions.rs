@@ -75,9 +75,11 @@ impl Section {
                     },
                     requested_by: c.requested_by.clone(),
                     note: c.note.clone().unwrap_or_default(),
-                    document: c.document.as_deref().and_then(|sha256| case.document(sha256)).map(|d| {
-                        (d.name.clone(), format!("/cases/{}/documents/{}", case.id, d.sha256))
-                    }),
+                    document: c
+                        .document
+                        .as_deref()
+                        .and_then(|sha256| case.document(sha256))
+                        .map(|d| (d.name.clone(), format!("/cases/{}/documents/{}", case.id, d.sha256))),
                     open: c.status == ContributionStatus::Open,
                 })
                 .collect(),
@@ -219,8 +221,8 @@ pub(crate) async fn complete(
                 .map(|d| d.document_tags.clone())
                 .unwrap_or_default();
             let tag = tags.iter().find(|t| *t == "CONTRIBUTION").or(tags.first()).cloned().unwrap_or_default();
-            let text = despatch_intake::document_text(&name, &bytes, &despatch_intake::Options::default())
-                .unwrap_or_default();
+            let text =
+                despatch_intake::document_text(&name, &bytes, &despatch_intake::Options::default()).unwrap_or_default();
             let sha256 = despatch_intake::sha256_hex(&bytes);
             let document = DocumentRef { sha256: sha256.clone(), name, tag, media_type, size: bytes.len() as u64 };
             let command = Command::CompleteContribution { id: n, note, document: Some(document) };
@@ -288,7 +290,11 @@ mod tests {
     #[test]
     fn a_due_date_is_read_from_its_three_fields_and_an_impossible_one_is_none() {
         let posted = |d: &str, m: &str, y: &str| {
-            HashMap::from([("due-day".to_string(), d.to_string()), ("due-month".to_string(), m.to_string()), ("due-year".to_string(), y.to_string())])
+            HashMap::from([
+                ("due-day".to_string(), d.to_string()),
+                ("due-month".to_string(), m.to_string()),
+                ("due-year".to_string(), y.to_string()),
+            ])
         };
         assert_eq!(posted_date(&posted("27", "3", "2027"), "due"), NaiveDate::from_ymd_opt(2027, 3, 27));
         assert_eq!(posted_date(&posted("31", "2", "2027"), "due"), None);

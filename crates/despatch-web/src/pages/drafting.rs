@@ -218,7 +218,9 @@ async fn draft_text(
     };
     match despatch_intake::document_text(&document.name, &bytes, &despatch_intake::Options::default()) {
         Ok(text) => Ok(Ok((document, text))),
-        Err(_) => Ok(Err("This draft's text cannot be read here: only Word (.docx) and text files can be edited in the browser")),
+        Err(_) => Ok(Err(
+            "This draft's text cannot be read here: only Word (.docx) and text files can be edited in the browser",
+        )),
     }
 }
 
@@ -232,7 +234,8 @@ pub(crate) async fn edit_page(
 ) -> Result<Response, WebError> {
     let (case, _, _) = load_case(&state, &user, &id, |access| access.edit).await?;
     if !at_drafting_stage(&state, &case) {
-        return cannot_edit(&state, &user, &id, "The draft can be edited here only while the reply is being drafted").await;
+        return cannot_edit(&state, &user, &id, "The draft can be edited here only while the reply is being drafted")
+            .await;
     }
     match draft_text(&state, &case, query.get("from").map(String::as_str)).await? {
         Ok((document, text)) => Ok(edit(&user, &case, &document, text, None).into_response()),
@@ -250,7 +253,10 @@ fn edit(user: &CurrentUser, case: &CaseState, document: &DocumentRef, text: Stri
         based_on: document.sha256.clone(),
         based_on_name: document.name.clone(),
         text,
-        problems: error.iter().map(|message| Problem { message: message.clone(), anchor: "draft-text".into() }).collect(),
+        problems: error
+            .iter()
+            .map(|message| Problem { message: message.clone(), anchor: "draft-text".into() })
+            .collect(),
         error,
     }
 }
@@ -292,7 +298,9 @@ pub(crate) async fn save(
         Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
     };
     if posted.get("version").and_then(|v| v.parse::<u64>().ok()) != Some(case.version) {
-        return refuse("Someone else changed this case while you were editing. Copy your text, reload the draft and try again");
+        return refuse(
+            "Someone else changed this case while you were editing. Copy your text, reload the draft and try again",
+        );
     }
     if text.trim().is_empty() {
         return refuse("Enter the text of the draft");

@@ -12,8 +12,8 @@ pub(crate) mod drafting;
 mod form;
 pub(crate) mod parties;
 pub(crate) mod search;
-pub(crate) mod versions;
 mod timeline;
+pub(crate) mod versions;
 pub(crate) mod workstack;
 
 use chrono::{NaiveDate, Utc};

@@ -13,9 +13,9 @@ use axum::extract::{Path, Query, State};
 use despatch_domain::case::DocumentRef;
 use similar::{ChangeTag, TextDiff};
 
+use super::Nav;
 use super::drafting::reply_tags;
 use super::workstack::Choice;
-use super::Nav;
 use crate::access::{CurrentUser, load_case};
 use crate::{AppState, WebError};
 
@@ -101,7 +101,8 @@ pub(crate) async fn compare(
 ) -> Result<ComparePage, WebError> {
     let (case, _, _) = load_case(&state, &user, &id, |access| access.read).await?;
     let tags = reply_tags(&state, &case);
-    let versions: Vec<(usize, &DocumentRef)> = case.reply_versions(&tags).enumerate().map(|(i, d)| (i + 1, d)).collect();
+    let versions: Vec<(usize, &DocumentRef)> =
+        case.reply_versions(&tags).enumerate().map(|(i, d)| (i + 1, d)).collect();
     let find = |key: &str| query.get(key).and_then(|sha| versions.iter().position(|(_, d)| &d.sha256 == sha));
     let to = find("to").or_else(|| versions.len().checked_sub(1));
     let from = find("from").or_else(|| to.and_then(|to| to.checked_sub(1)));

@@ -134,9 +134,7 @@ fn parse(state: &AppState, posted: &HashMap<String, String>) -> Result<StandardL
         Some(_) => {}
     }
     match (problems.is_empty(), expires) {
-        (true, Some(expires)) => {
-            Ok(StandardLine { topic: topic.to_string(), title, text: text.to_string(), expires })
-        }
+        (true, Some(expires)) => Ok(StandardLine { topic: topic.to_string(), title, text: text.to_string(), expires }),
         _ => Err(problems),
     }
 }
@@ -175,7 +173,10 @@ async fn list_page(
 }
 
 /// `GET /admin/standard-lines`.
-pub(crate) async fn list(State(state): State<AppState>, Administrator(admin): Administrator) -> Result<ListPage, WebError> {
+pub(crate) async fn list(
+    State(state): State<AppState>,
+    Administrator(admin): Administrator,
+) -> Result<ListPage, WebError> {
     list_page(&state, &admin, Vec::new(), HashMap::new()).await
 }
 
