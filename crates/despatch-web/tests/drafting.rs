@@ -321,6 +321,7 @@ async fn contributions_are_requested_shown_on_the_team_workstack_marked_overdue_
         assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
         let page = refused.text().await.expect("html");
         assert!(page.contains("There is a problem") && page.contains(expected), "{page}");
+        assert!(page.contains("id=\"due-error\""), "the error is also beside the due date");
         assert!(page.contains("No contributions have been requested"), "nothing was written");
         assert!(page.contains("The figures for this year"), "the answers are kept");
     }

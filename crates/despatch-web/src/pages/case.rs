@@ -135,6 +135,8 @@ pub(super) async fn page(
     let events = state.store().events(case.id).await?;
     let fields =
         stage_def.as_ref().map(|stage| form::fields(stage, &world, &case.data, posted, errors)).unwrap_or_default();
+    let contributions =
+        super::contributions::Section::new(state, case, access.edit, contribution.unwrap_or_default(), &problems);
     Ok(CasePage {
         title: case.reference.to_string(),
         nav: Some(Nav::new(user, "home")),
@@ -195,7 +197,7 @@ pub(super) async fn page(
         timeline: timeline::entries(&case.case_type, &events, &world),
         parts: parties::Parts::new(state, case, correspondent.unwrap_or_default()),
         drafting: super::drafting::Section::new(state, case, &access).await?,
-        contributions: super::contributions::Section::new(state, case, access.edit, contribution.unwrap_or_default()),
+        contributions,
     })
 }
 

@@ -13,6 +13,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{NaiveDate, Utc};
 use despatch_domain::case::{CaseState, ContributionStatus, DocumentRef};
 use despatch_domain::command::{Actor, Command};
+use despatch_domain::engine::CommandError;
 use despatch_store::{ContributionRequest, NewDocument, StoreError};
 
 use super::case::{Answers, Problem, page};
@@ -50,10 +51,18 @@ pub(crate) struct Section {
     pub teams: Vec<Choice>,
     /// The request form's answers, kept after a refusal.
     pub answers: HashMap<String, String>,
+    /// The request form's errors: field id → message (the error summary's problems).
+    pub errors: HashMap<String, String>,
 }
 
 impl Section {
-    pub(crate) fn new(state: &AppState, case: &CaseState, edit: bool, answers: HashMap<String, String>) -> Section {
+    pub(super) fn new(
+        state: &AppState,
+        case: &CaseState,
+        edit: bool,
+        answers: HashMap<String, String>,
+        problems: &[Problem],
+    ) -> Section {
         let world = state.casework.world();
         let today = today();
         let stage_team = case.stage.as_ref().map(|stage| stage.team.as_str());
@@ -97,7 +106,13 @@ impl Section {
                 })
                 .collect(),
             answers,
+            errors: problems.iter().map(|p| (p.anchor.clone(), p.message.clone())).collect(),
         }
+    }
+
+    /// The error shown beside a field of the request form, if any.
+    pub(crate) fn error(&self, id: &str) -> Option<&str> {
+        self.errors.get(id).map(String::as_str)
     }
 
     /// An answer of the request form.
@@ -115,8 +130,18 @@ async fn refused(
     message: String,
     answers: HashMap<String, String>,
 ) -> Result<Response, WebError> {
+    refused_with(state, user, id, vec![Problem { message, anchor: anchor.to_string() }], answers).await
+}
+
+/// The case page again with these problems and the request form's answers, status 422.
+async fn refused_with(
+    state: &AppState,
+    user: &CurrentUser,
+    id: &str,
+    problems: Vec<Problem>,
+    answers: HashMap<String, String>,
+) -> Result<Response, WebError> {
     let (case, history, _) = load_case(state, user, id, |access| access.edit).await?;
-    let problems = vec![Problem { message, anchor: anchor.to_string() }];
     let answers = Answers { problems, contribution: Some(answers), ..Answers::default() };
     let page = page(state, user, &case, &history, answers, None).await?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
@@ -149,18 +174,24 @@ pub(crate) async fn request(
     };
     match state.casework.execute(case.id, None, &command, &Actor::user(&user.name), Utc::now()).await {
         Ok(_) => Ok(Redirect::to(&format!("/cases/{}#contributions", case.id)).into_response()),
-        Err(error @ StoreError::Command(_)) => {
-            let anchor = match &error {
-                StoreError::Command(despatch_domain::engine::CommandError::Invalid(errors)) => {
-                    match errors.first().map(|e| e.field.as_str()) {
-                        Some("team") => "contribution-team",
-                        Some("due") => "due-day",
+        Err(StoreError::Command(CommandError::Invalid(errors))) => {
+            // One problem per field, each beside its field of the request form.
+            let problems = errors
+                .iter()
+                .map(|error| Problem {
+                    message: error.message.clone(),
+                    anchor: match error.field.as_str() {
+                        "team" => "contribution-team",
+                        "due" => "due-day",
                         _ => "contribution-asked",
                     }
-                }
-                _ => "contributions",
-            };
-            refused(&state, &user, &id, anchor, refusal(&error), posted).await
+                    .to_string(),
+                })
+                .collect();
+            refused_with(&state, &user, &id, problems, posted).await
+        }
+        Err(error @ StoreError::Command(_)) => {
+            refused(&state, &user, &id, "contributions", refusal(&error), posted).await
         }
         Err(other) => Err(other.into()),
     }
