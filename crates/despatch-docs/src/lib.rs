@@ -7,6 +7,7 @@
 //! leaves as bytes.
 
 pub mod docx;
+pub mod edited;
 pub mod letter;
 pub mod salutation;
 pub mod standard_lines;
@@ -14,6 +15,7 @@ pub mod template;
 
 pub use despatch_domain::standard_line::{StandardLine, offered};
 pub use docx::render_docx;
+pub use edited::text_docx;
 pub use letter::{Letter, LetterFacts, long_date};
 pub use salutation::{addressee, salutation};
 pub use standard_lines::{StandardLinesError, parse_standard_lines};

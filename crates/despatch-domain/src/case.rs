@@ -78,6 +78,77 @@ pub struct CaseState {
     /// version despatch sends.
     #[serde(default)]
     pub approved_reply: Option<DocumentRef>,
+    /// The SHA-256 of the draft chosen as the primary one (what an approving decision records),
+    /// when a user chose one; `None` means the newest document tagged as a reply. Attaching a
+    /// newer reply version clears the choice, so the newest version is again the primary draft.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub primary_draft: Option<String>,
+    /// Contributions requested from other teams, oldest first (numbered from 1).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub contributions: Vec<Contribution>,
+}
+
+/// A contribution requested from another team while the reply is drafted (HOCS "contributions"):
+/// what is asked, of which team, by when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Contribution {
+    /// Number within the case (1-based).
+    pub id: u32,
+    /// The contributing team's code.
+    pub team: String,
+    /// What is asked of the team.
+    pub asked: String,
+    /// Due date (civil date, Europe/London): due by the end of that day.
+    pub due: NaiveDate,
+    /// User name of the requester.
+    pub requested_by: String,
+    /// When it was requested (UTC).
+    pub requested_at: DateTime<Utc>,
+    /// Open, completed or cancelled.
+    pub status: ContributionStatus,
+    /// Who completed or cancelled it.
+    #[serde(default)]
+    pub closed_by: Option<String>,
+    /// When it was completed or cancelled (UTC).
+    #[serde(default)]
+    pub closed_at: Option<DateTime<Utc>>,
+    /// The completion note or the reason for cancelling.
+    #[serde(default)]
+    pub note: Option<String>,
+    /// The SHA-256 of the document the contribution came as, when one was attached.
+    #[serde(default)]
+    pub document: Option<String>,
+}
+
+/// Where a contribution request stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ContributionStatus {
+    /// Waiting for the team.
+    Open,
+    /// The team contributed.
+    Completed,
+    /// No longer needed.
+    Cancelled,
+}
+
+impl ContributionStatus {
+    /// The stored name (`OPEN`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ContributionStatus::Open => "OPEN",
+            ContributionStatus::Completed => "COMPLETED",
+            ContributionStatus::Cancelled => "CANCELLED",
+        }
+    }
+}
+
+impl Contribution {
+    /// Whether it is still open after its due date on `today` (civil date, Europe/London): due
+    /// on the 3rd, it is overdue from the 4th.
+    pub fn is_overdue(&self, today: NaiveDate) -> bool {
+        self.status == ContributionStatus::Open && today > self.due
+    }
 }
 
 /// A document on a case: an immutable, content-addressed file.
@@ -184,6 +255,26 @@ impl CaseState {
     /// The primary correspondent.
     pub fn primary_correspondent(&self) -> Option<&Correspondent> {
         self.correspondents.iter().find(|correspondent| correspondent.primary)
+    }
+
+    /// The document with this SHA-256.
+    pub fn document(&self, sha256: &str) -> Option<&DocumentRef> {
+        self.documents.iter().find(|document| document.sha256 == sha256)
+    }
+
+    /// The versions of the reply: documents tagged with one of `reply_tags` (the case type's
+    /// `[reply] tags`), oldest first.
+    pub fn reply_versions<'a>(&'a self, reply_tags: &'a [String]) -> impl Iterator<Item = &'a DocumentRef> + 'a {
+        self.documents.iter().filter(move |document| reply_tags.contains(&document.tag))
+    }
+
+    /// The primary draft: the version chosen ([`CaseState::primary_draft`]) while it is still
+    /// tagged as a reply, else the newest reply version; `None` without one.
+    pub fn primary_draft_document(&self, reply_tags: &[String]) -> Option<&DocumentRef> {
+        let chosen = self.primary_draft.as_deref().and_then(|sha256| self.document(sha256));
+        chosen
+            .filter(|document| reply_tags.contains(&document.tag))
+            .or_else(|| self.documents.iter().rev().find(|document| reply_tags.contains(&document.tag)))
     }
 
     /// Whether the case is closed.

@@ -219,6 +219,54 @@ pub enum Command {
         /// The file received again.
         document: crate::case::DocumentRef,
     },
+    /// Change the tag of a document on the case (not of the approved reply).
+    RetagDocument {
+        /// The document's SHA-256.
+        sha256: String,
+        /// The new tag, one of the case type's document tags.
+        tag: String,
+    },
+    /// Choose which reply version is the primary draft: the one an approving decision records.
+    ChoosePrimaryDraft {
+        /// The SHA-256 of a document tagged as a reply.
+        sha256: String,
+    },
+    /// Save the draft as edited in the browser: a new reply version (the bytes are stored by the
+    /// store with the outcome), at a drafting stage.
+    EditDraft {
+        /// The SHA-256 of the version the text was edited from.
+        based_on: String,
+        /// The new version, tagged as a reply.
+        document: crate::case::DocumentRef,
+    },
+    /// Ask another team for a contribution by a due date, at a drafting stage.
+    RequestContribution {
+        /// The contributing team's code (an active team other than the stage's own).
+        team: String,
+        /// Due date (civil date, Europe/London): today or later.
+        due: NaiveDate,
+        /// What is asked (not blank).
+        asked: String,
+    },
+    /// Record that a team contributed, with an optional note and an optional document (the
+    /// bytes are stored by the store with the outcome).
+    CompleteContribution {
+        /// The contribution's number on the case.
+        id: u32,
+        /// What came back, in words.
+        #[serde(default)]
+        note: Option<String>,
+        /// The contribution as a document, tagged from the case type's document tags.
+        #[serde(default)]
+        document: Option<crate::case::DocumentRef>,
+    },
+    /// Withdraw a contribution request that is no longer needed.
+    CancelContribution {
+        /// The contribution's number on the case.
+        id: u32,
+        /// Why (required).
+        reason: String,
+    },
     /// Move the case to a newer definition version of its case type.
     MigrateDefinition {
         /// Target version.
@@ -250,6 +298,12 @@ impl Command {
             Command::CloseAsHistorical { .. } => "close as historical",
             Command::JoinCampaign { .. } => "join campaign",
             Command::RecordResend { .. } => "record resend",
+            Command::RetagDocument { .. } => "retag document",
+            Command::ChoosePrimaryDraft { .. } => "choose primary draft",
+            Command::EditDraft { .. } => "edit draft",
+            Command::RequestContribution { .. } => "request contribution",
+            Command::CompleteContribution { .. } => "complete contribution",
+            Command::CancelContribution { .. } => "cancel contribution",
         }
     }
 }

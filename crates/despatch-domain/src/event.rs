@@ -218,6 +218,57 @@ pub enum EventKind {
         /// The approved document (by SHA-256).
         document: crate::case::DocumentRef,
     },
+    /// A document's tag changed.
+    DocumentRetagged {
+        /// The document's SHA-256.
+        sha256: String,
+        /// Its file name.
+        name: String,
+        /// Change of tag.
+        change: Change,
+    },
+    /// A reply version was chosen as the primary draft.
+    PrimaryDraftChosen {
+        /// The document's SHA-256.
+        sha256: String,
+        /// Its file name.
+        name: String,
+    },
+    /// The draft was edited in the browser and saved as a new version (attached by the
+    /// `DOCUMENT_ADDED` event before this one).
+    DraftEdited {
+        /// The SHA-256 of the version it was edited from.
+        based_on: String,
+        /// The SHA-256 of the new version.
+        sha256: String,
+        /// The new version's file name.
+        name: String,
+    },
+    /// A contribution was requested from a team.
+    ContributionRequested {
+        /// The request as made.
+        contribution: crate::case::Contribution,
+    },
+    /// A team's contribution came in.
+    ContributionCompleted {
+        /// The contribution's number on the case.
+        id: u32,
+        /// The contributing team.
+        team: String,
+        /// The completion note.
+        note: Option<String>,
+        /// The SHA-256 of the contribution document, when one was attached.
+        document: Option<String>,
+    },
+    /// A contribution request was withdrawn.
+    ContributionCancelled {
+        /// The contribution's number on the case.
+        id: u32,
+        /// The team it was asked of.
+        team: String,
+        /// Why.
+        reason: String,
+    },
     /// The case moved to another definition version.
     DefinitionMigrated {
         /// Old version.
@@ -260,6 +311,12 @@ impl EventKind {
             EventKind::DefinitionMigrated { .. } => "DEFINITION_MIGRATED",
             EventKind::CampaignJoined { .. } => "CAMPAIGN_JOINED",
             EventKind::ResendReceived { .. } => "RESEND_RECEIVED",
+            EventKind::DocumentRetagged { .. } => "DOCUMENT_RETAGGED",
+            EventKind::PrimaryDraftChosen { .. } => "PRIMARY_DRAFT_CHOSEN",
+            EventKind::DraftEdited { .. } => "DRAFT_EDITED",
+            EventKind::ContributionRequested { .. } => "CONTRIBUTION_REQUESTED",
+            EventKind::ContributionCompleted { .. } => "CONTRIBUTION_COMPLETED",
+            EventKind::ContributionCancelled { .. } => "CONTRIBUTION_CANCELLED",
         }
     }
 

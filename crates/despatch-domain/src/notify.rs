@@ -4,8 +4,9 @@
 //! recipients). The store writes the result to its outbox in the same transaction as the change;
 //! a worker sends it.
 //!
-//! Sources: HOCS notifies a team's nominated contacts when work is allocated to the team, a user
-//! when a case is allocated to them, and on rejection back to a stage (shared/reference/hocs.md);
+//! Sources: HOCS notifies a team's nominated contacts when work is allocated to the team or a
+//! contribution is asked of it, a user when a case is allocated to them, and on rejection back
+//! to a stage (shared/reference/hocs.md);
 //! the reply itself goes to the correspondent, threaded on their email.
 
 use chrono::NaiveDate;
@@ -36,6 +37,8 @@ pub enum NotificationKind {
     Reply,
     /// A copy of the reply to a named recipient (Copy To Number 10).
     ReplyCopy,
+    /// A contribution was asked of the recipient's team.
+    ContributionRequested,
 }
 
 impl NotificationKind {
@@ -49,6 +52,7 @@ impl NotificationKind {
             NotificationKind::DeadlinePassed => "deadline_passed",
             NotificationKind::Reply => "reply",
             NotificationKind::ReplyCopy => "reply_copy",
+            NotificationKind::ContributionRequested => "contribution_requested",
         }
     }
 }
@@ -139,6 +143,20 @@ pub fn notifications(
                             stage_name(stage),
                             event.actor,
                             deadline_line(after)
+                        ),
+                    ));
+                }
+            }
+            EventKind::ContributionRequested { contribution } => {
+                if let Some(to) = directory.mailboxes.get(&contribution.team) {
+                    let due = contribution.due.format("%-d %B %Y");
+                    out.push(message(
+                        NotificationKind::ContributionRequested,
+                        to,
+                        format!("{reference}: contribution requested by {due}"),
+                        format!(
+                            "{} asks your team for a contribution to the reply to case {reference}, due by {due}:\n\n{}",
+                            event.actor, contribution.asked
                         ),
                     ));
                 }

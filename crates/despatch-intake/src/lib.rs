@@ -152,6 +152,17 @@ pub fn read_bytes(name: &str, bytes: &[u8], options: &Options) -> Result<Vec<Int
         .collect())
 }
 
+/// The text of one document (.txt, .docx, PDF, email; a mailbox's messages joined), without
+/// extracting letter fields: for showing, comparing or editing a draft. Limits and errors as
+/// [`read_bytes`].
+pub fn document_text(name: &str, bytes: &[u8], options: &Options) -> Result<String, IntakeError> {
+    if bytes.len() as u64 > options.limits.max_file_bytes {
+        return Err(IntakeError::TooLarge { size: bytes.len() as u64, limit: options.limits.max_file_bytes });
+    }
+    let documents = text::read(name, bytes, options)?;
+    Ok(documents.into_iter().map(|document| document.text).collect::<Vec<_>>().join("\n\n"))
+}
+
 /// Takes in a letter that is already text.
 pub fn extract_text(source: &str, text: &str, options: &Options) -> Intake {
     let document = text::Document {

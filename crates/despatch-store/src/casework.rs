@@ -225,6 +225,20 @@ impl Casework {
         self.store_document(case_id, &Command::RecordResend { document }, file, actor, now).await
     }
 
+    /// Runs a command that attaches `file` (its `DocumentAdded` event names it: a draft edited in
+    /// the browser, a contribution sent as a document) on the case as stored, then saves both
+    /// together, checked and uploaded as [`Casework::attach`].
+    pub async fn execute_with_document(
+        &self,
+        case_id: i64,
+        command: &Command,
+        file: NewDocument,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<Outcome, StoreError> {
+        counted(command.name(), self.store_document(case_id, command, file, actor, now).await)
+    }
+
     /// Runs a command attaching `file` on the case as stored, then saves both together.
     async fn store_document(
         &self,

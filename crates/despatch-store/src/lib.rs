@@ -17,6 +17,7 @@ pub mod accounts;
 mod casework;
 mod clamd;
 pub mod documents;
+pub mod drafting;
 pub mod fingerprints;
 pub mod outbox;
 mod sql;
@@ -39,6 +40,7 @@ pub use accounts::{
 };
 pub use casework::Casework;
 pub use documents::{Collected, DocumentError, DocumentStore, S3Settings};
+pub use drafting::{ContributionRequest, Contributions, Loaded, StandardLines, StoredLine};
 pub use fingerprints::{CampaignCandidate, Fingerprints, KnownSender, LetterFingerprint, SenderKey};
 pub use outbox::{Outbox, OutboxMessage};
 pub use sql::SqlStore;
@@ -249,7 +251,9 @@ pub struct StoredEventRow {
 /// The storage interface. One implementation, [`SqlStore`], serves both backends; the storage
 /// test suite runs against each.
 #[async_trait]
-pub trait Store: Accounts + Workload + Fingerprints + ApiTokens + Outbox + Send + Sync {
+pub trait Store:
+    Accounts + Workload + Fingerprints + ApiTokens + Outbox + StandardLines + Contributions + Send + Sync
+{
     /// Which backend this is.
     fn backend(&self) -> Backend;
 

@@ -142,6 +142,16 @@ pub fn router(state: AppState) -> Router {
             post(pages::parties::upload).layer(axum::extract::DefaultBodyLimit::max(security::MAX_UPLOAD)),
         )
         .route("/cases/{id}/documents/{sha256}", get(pages::parties::download))
+        .route("/cases/{id}/documents/{sha256}/tag", post(pages::drafting::retag))
+        .route("/cases/{id}/documents/{sha256}/primary", post(pages::drafting::choose_primary))
+        .route("/cases/{id}/draft", get(pages::drafting::edit_page).post(pages::drafting::save))
+        .route("/cases/{id}/drafts/compare", get(pages::versions::compare))
+        .route("/cases/{id}/contributions", post(pages::contributions::request))
+        .route(
+            "/cases/{id}/contributions/{n}/complete",
+            post(pages::contributions::complete).layer(axum::extract::DefaultBodyLimit::max(security::MAX_UPLOAD)),
+        )
+        .route("/cases/{id}/contributions/{n}/cancel", post(pages::contributions::cancel))
         .route("/cases/{id}/deadline", get(pages::deadline::show))
         .route("/search", get(pages::search::show))
         .route("/account/password", get(auth::change_password_page).post(auth::change_password))
@@ -158,6 +168,12 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/topics", get(pages::admin::topics::list).post(pages::admin::topics::add))
         .route("/admin/topics/{code}", get(pages::admin::topics::show).post(pages::admin::topics::change))
         .route("/admin/topics/{code}/links", post(pages::admin::topics::link))
+        .route("/admin/standard-lines", get(pages::admin::standard_lines::list).post(pages::admin::standard_lines::add))
+        .route(
+            "/admin/standard-lines/{id}",
+            get(pages::admin::standard_lines::show).post(pages::admin::standard_lines::change),
+        )
+        .route("/admin/standard-lines/{id}/retire", post(pages::admin::standard_lines::retire))
         .route("/admin/case-types", get(pages::admin::case_types::list))
         .route("/admin/case-types/{code}", get(pages::admin::case_types::show))
         .route("/sign-in", get(auth::sign_in_page).post(auth::sign_in))

@@ -19,6 +19,7 @@ fn operations(api: &Api) -> Vec<(Method, String)> {
         let filled = path
             .replace("{id}", &api.case_id.to_string())
             .replace("{correspondent}", "1")
+            .replace("{contribution}", "1")
             .replace("{topic}", testkit::TOPIC_ASYLUM_SUPPORT)
             .replace("{team}", testkit::PERFORMANCE_AND_PROCESS)
             .replace("{sha256}", &"0".repeat(64));
@@ -61,7 +62,8 @@ async fn a_user_outside_the_cases_teams_gets_not_found_for_every_case_operation_
     // One body that every operation taking one accepts (unknown fields are ignored).
     let body = json!({
         "text": "x", "stage": "DATA_INPUT", "fields": {}, "team": testkit::POLICING_DRAFTING, "reason": "y",
-        "details": {"kind": "mp", "name": "A Member"}, "kind": "mp", "name": "A Member", "topic": "T"
+        "details": {"kind": "mp", "name": "A Member"}, "kind": "mp", "name": "A Member", "topic": "T",
+        "tag": "DRAFT", "due": "2030-01-01", "asked": "z", "note": "n"
     });
     for (method, path) in operations(&api) {
         let answer = api.call(method.clone(), &path, Some(OUTSIDER), Some(body.clone())).await;

@@ -78,6 +78,14 @@ const TABLE: &[(&str, &str, [u16; 8])] = &[
     ("POST", "{case}/correspondents/1/primary", [403, 404, 403, 403, 303, 303, 303, 404]),
     ("POST", "{case}/documents", [403, 404, 403, 403, 422, 422, 422, 404]),
     ("GET", "{case}/documents/0000", [303, 404, 403, 404, 404, 404, 404, 404]),
+    ("POST", "{case}/documents/0000/tag", [403, 404, 403, 403, 422, 422, 422, 404]),
+    ("POST", "{case}/documents/0000/primary", [403, 404, 403, 403, 422, 422, 422, 404]),
+    ("GET", "{case}/draft", [303, 404, 403, 403, 409, 409, 409, 404]),
+    ("POST", "{case}/draft", [403, 404, 403, 403, 409, 409, 409, 404]),
+    ("GET", "{case}/drafts/compare", [303, 404, 403, 200, 200, 200, 200, 404]),
+    ("POST", "{case}/contributions", [403, 404, 403, 403, 422, 422, 422, 404]),
+    ("POST", "{case}/contributions/1/complete", [403, 404, 403, 403, 422, 422, 422, 404]),
+    ("POST", "{case}/contributions/1/cancel", [403, 404, 403, 403, 422, 422, 422, 404]),
     ("GET", "/mine", [303, 200, 200, 200, 200, 200, 200, 200]),
     ("POST", "/mine/bulk", [403, 422, 422, 422, 422, 422, 422, 422]),
     ("POST", "/teams/PERFORMANCE_AND_PROCESS/bulk", [403, 403, 422, 422, 422, 422, 422, 403]),
@@ -105,6 +113,11 @@ const TABLE: &[(&str, &str, [u16; 8])] = &[
     ("POST", "/admin/topics", [403, 403, 403, 403, 403, 403, 403, 422]),
     ("POST", "/admin/topics/ASYLUM_SUPPORT", [403, 403, 403, 403, 403, 403, 403, 422]),
     ("POST", "/admin/topics/ASYLUM_SUPPORT/links", [403, 403, 403, 403, 403, 403, 403, 422]),
+    ("GET", "/admin/standard-lines", [303, 403, 403, 403, 403, 403, 403, 200]),
+    ("POST", "/admin/standard-lines", [403, 403, 403, 403, 403, 403, 403, 422]),
+    ("GET", "/admin/standard-lines/1", [303, 403, 403, 403, 403, 403, 403, 404]),
+    ("POST", "/admin/standard-lines/1", [403, 403, 403, 403, 403, 403, 403, 404]),
+    ("POST", "/admin/standard-lines/1/retire", [403, 403, 403, 403, 403, 403, 403, 404]),
     ("GET", "/admin/case-types", [303, 403, 403, 403, 403, 403, 403, 200]),
     ("GET", "/admin/case-types/MIN", [303, 403, 403, 403, 403, 403, 403, 200]),
     ("GET", "/admin/case-types/NOPE", [303, 403, 403, 403, 403, 403, 403, 404]),
@@ -133,7 +146,7 @@ async fn every_route_answers_each_kind_of_user_as_their_access_allows() {
             let path = path.replace("{case}", &case);
             let request = if *method == "GET" {
                 client.get(app.url(&path))
-            } else if path.ends_with("/documents") || path == "/cases/upload" {
+            } else if path.ends_with("/documents") || path.ends_with("/complete") || path == "/cases/upload" {
                 // Uploads are multipart: the token without a file.
                 let form = reqwest::multipart::Form::new().text("csrf", token.clone());
                 client.post(app.url(&path)).multipart(form)

@@ -32,6 +32,8 @@ enum Command {
     Ingest(commands::ingest::Args),
     /// Start the web application.
     Serve(commands::serve::Args),
+    /// Standard lines: agreed wording per topic offered to drafters until it expires.
+    StandardLines(commands::standard_lines::Args),
 }
 
 fn main() -> std::process::ExitCode {
@@ -49,6 +51,7 @@ fn main() -> std::process::ExitCode {
         Command::Extract(args) => commands::extract::run(args),
         Command::Ingest(args) => commands::ingest::run(args),
         Command::Serve(args) => commands::serve::run(args),
+        Command::StandardLines(args) => commands::standard_lines::run(args),
     };
     match result {
         Ok(code) => code,

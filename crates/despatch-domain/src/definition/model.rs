@@ -48,8 +48,9 @@ pub struct CaseTypeDefinition {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ReplyRules {
-    /// Document tags a reply carries: an approving decision records the newest document with one
-    /// of these tags as the version to send.
+    /// Document tags a reply carries: an approving decision records the primary draft (the
+    /// version a user chose, else the newest document with one of these tags) as the version to
+    /// send.
     #[serde(default)]
     pub tags: Vec<String>,
     /// When this holds at despatch, the approved reply is emailed to the primary correspondent
@@ -239,6 +240,10 @@ pub struct Stage {
     pub name: String,
     /// Owning team.
     pub team: StageTeam,
+    /// The reply is drafted here: the drafter is offered the standard lines of the case's
+    /// topics, may edit the draft in the browser and may request contributions from other teams.
+    #[serde(default)]
+    pub drafting: bool,
     /// Conditions on the case checked at completion.
     #[serde(default)]
     pub requires: Vec<Requirement>,
@@ -346,7 +351,7 @@ pub struct Transition {
     /// The reply leaves the department: records the despatch date and days late.
     #[serde(default)]
     pub despatched: bool,
-    /// The reply is approved: the newest document tagged as a reply is recorded as the version
+    /// The reply is approved: the primary draft (chosen, else the newest reply version) is recorded as the version
     /// despatch sends.
     #[serde(default)]
     pub approves: bool,

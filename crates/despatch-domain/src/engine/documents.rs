@@ -9,7 +9,8 @@ use crate::event::EventKind;
 
 impl Run<'_> {
     /// Attaches a document whose tag is one of the case type's document tags. The same bytes
-    /// (same SHA-256) are attached to a case once.
+    /// (same SHA-256) are attached to a case once. A new reply version clears the choice of
+    /// primary draft, so that the newest version is the primary one.
     pub(super) fn attach_document(
         &mut self,
         state: &mut CaseState,
@@ -27,6 +28,10 @@ impl Run<'_> {
             return Err(CommandError::invalid("document", format!("{} is already on this case", document.name)));
         }
         state.documents.push(document.clone());
+        // A newer reply version is the primary draft again until someone chooses another.
+        if self.definition.reply.tags.contains(&document.tag) {
+            state.primary_draft = None;
+        }
         self.emit(EventKind::DocumentAdded { document: document.clone() });
         Ok(())
     }

@@ -13,6 +13,7 @@ mod allocation;
 mod clock;
 mod complete;
 mod documents;
+mod drafting;
 mod explain;
 mod parties;
 mod reply;
@@ -240,6 +241,8 @@ pub fn open_case(
             .map(|id| id.trim().trim_start_matches('<').trim_end_matches('>').to_string())
             .filter(|id| !id.is_empty()),
         approved_reply: None,
+        primary_draft: None,
+        contributions: Vec::new(),
     };
     let mut run = Run::new(&state, actor, world, now)?;
     run.emit(EventKind::CaseCreated {
@@ -298,6 +301,16 @@ pub fn execute(
         Command::CloseAsHistorical { despatched_on, reason } => {
             run.close_historical(&mut next, *despatched_on, reason)?
         }
+        Command::RetagDocument { sha256, tag } => run.retag_document(&mut next, sha256, tag)?,
+        Command::ChoosePrimaryDraft { sha256 } => run.choose_primary_draft(&mut next, sha256)?,
+        Command::EditDraft { based_on, document } => run.edit_draft(&mut next, based_on, document)?,
+        Command::RequestContribution { team, due, asked } => {
+            run.request_contribution(&mut next, team, *due, asked)?;
+        }
+        Command::CompleteContribution { id, note, document } => {
+            run.complete_contribution(&mut next, *id, note.as_deref(), document.as_ref())?;
+        }
+        Command::CancelContribution { id, reason } => run.cancel_contribution(&mut next, *id, reason)?,
     }
     Ok(run.finish(Some(state), next))
 }

@@ -7,12 +7,11 @@ use crate::case::CaseState;
 use crate::event::EventKind;
 
 impl Run<'_> {
-    /// Records the newest document tagged as a reply as the approved version, with an event.
-    /// A case with no such document (a reply on paper only) records none.
+    /// Records the primary draft (the version chosen, else the newest document tagged as a
+    /// reply) as the approved version, with an event. A case with no such document (a reply on
+    /// paper only) records none.
     pub(super) fn approve_reply(&mut self, state: &mut CaseState, stage: &str) {
-        let tags = &self.definition.reply.tags;
-        let newest = state.documents.iter().rev().find(|document| tags.contains(&document.tag)).cloned();
-        if let Some(document) = newest {
+        if let Some(document) = self.primary_draft(state).cloned() {
             state.approved_reply = Some(document.clone());
             self.emit(EventKind::ReplyApproved { stage: stage.to_string(), document });
         }

@@ -3,6 +3,7 @@
 mod accounts;
 mod admin;
 mod conn;
+mod drafting;
 mod fingerprints;
 mod outbox;
 mod read;

@@ -268,7 +268,7 @@ fn search_rowid(case_id: i64, seq: u64) -> i64 {
     clustered_id(case_id, seq)
 }
 
-/// Stage history, documents and search rows derived from the outcome, whose first event has
+/// Stage history, documents, contribution requests and search rows derived from the outcome, whose first event has
 /// sequence `first_seq`. Every document an event attaches must be among `documents`.
 fn record_projections(
     script: &mut Script,
@@ -305,6 +305,39 @@ fn record_projections(
                     Value::Int(clustered_id(state.id, MAX_PER_CASE)),
                 ],
             ),
+            EventKind::DocumentRetagged { sha256, change, .. } => script.push(
+                "UPDATE case_documents SET tag = $1 WHERE case_id = $2 AND sha256 = $3",
+                vec![
+                    Value::Text(change.after.clone().unwrap_or_default()),
+                    Value::Int(state.id),
+                    sha256.as_str().into(),
+                ],
+            ),
+            EventKind::ContributionRequested { contribution } => script.push(
+                "INSERT INTO contributions (id, case_id, number, team, asked, due, requested_by, requested_at, status) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'OPEN')",
+                vec![
+                    Value::Int(clustered_id(state.id, u64::from(contribution.id))),
+                    Value::Int(state.id),
+                    Value::Int(i64::from(contribution.id)),
+                    contribution.team.as_str().into(),
+                    contribution.asked.as_str().into(),
+                    Value::Text(contribution.due.to_string()),
+                    contribution.requested_by.as_str().into(),
+                    Value::Text(contribution.requested_at.to_rfc3339()),
+                ],
+            ),
+            EventKind::ContributionCompleted { id, .. } | EventKind::ContributionCancelled { id, .. } => {
+                let status = if matches!(event.kind, EventKind::ContributionCompleted { .. }) {
+                    "COMPLETED"
+                } else {
+                    "CANCELLED"
+                };
+                script.push(
+                    "UPDATE contributions SET status = $1 WHERE id = $2",
+                    vec![Value::Text(status.to_string()), Value::Int(clustered_id(state.id, u64::from(*id)))],
+                );
+            }
             kind if kind.changes_case_search_text() => reindex_case = true,
             _ => {}
         }

@@ -1,5 +1,5 @@
 //! The JSON API under `/api/v1`: cases, stages and decisions, allocations, correspondents,
-//! topics, documents, notes, search and workstacks, for service accounts with a bearer token
+//! topics, documents (re-tag, primary draft), contributions, notes, search and workstacks, for service accounts with a bearer token
 //! ([`tokens`]); its OpenAPI 3.1 document at `/api/v1/openapi.json`; every error an RFC 9457
 //! problem ([`problem`]).
 //!
@@ -12,6 +12,7 @@ mod auth;
 mod cases;
 mod correspondents;
 mod documents;
+mod drafting;
 mod extract;
 mod openapi;
 pub(crate) mod problem;
@@ -63,6 +64,11 @@ fn documented() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(correspondents::topics))
         .routes(routes!(documents::list, documents::upload))
         .routes(routes!(documents::download))
+        .routes(routes!(drafting::retag))
+        .routes(routes!(drafting::choose_primary))
+        .routes(routes!(drafting::list, drafting::request))
+        .routes(routes!(drafting::complete))
+        .routes(routes!(drafting::cancel))
         .routes(routes!(search::search))
         .routes(routes!(workstacks::me))
         .routes(routes!(workstacks::my_cases))

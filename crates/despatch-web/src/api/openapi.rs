@@ -29,6 +29,7 @@ use super::problem::{FieldProblem, PROBLEM_JSON, Problem};
         (name = "correspondents", description = "Correspondents of a case"),
         (name = "topics", description = "Topics of a case"),
         (name = "documents", description = "Documents of a case"),
+        (name = "contributions", description = "Contributions requested from other teams while the reply is drafted"),
         (name = "notes", description = "Case notes and the audit trail"),
         (name = "search", description = "Search"),
         (name = "workstacks", description = "Workstacks and the caller's cases"),

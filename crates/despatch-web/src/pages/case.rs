@@ -87,6 +87,10 @@ pub(crate) struct CasePage {
     timeline: Vec<Entry>,
     /// Documents, correspondents and their forms.
     parts: parties::Parts,
+    /// Standard lines, the primary draft, editing and comparing drafts.
+    drafting: super::drafting::Section,
+    /// Contributions requested from other teams.
+    contributions: super::contributions::Section,
 }
 
 /// What a refused submission brings back to the page: the answers given, the problems for the
@@ -100,6 +104,8 @@ pub(super) struct Answers<'a> {
     pub note: Option<(String, String)>,
     /// A refused correspondent form: its answers.
     pub correspondent: Option<HashMap<String, String>>,
+    /// A refused contribution request: its answers.
+    pub contribution: Option<HashMap<String, String>>,
 }
 
 pub(super) async fn page(
@@ -110,7 +116,7 @@ pub(super) async fn page(
     answers: Answers<'_>,
     completed: Option<String>,
 ) -> Result<CasePage, WebError> {
-    let Answers { posted, problems, errors, note: refused_note, correspondent } = answers;
+    let Answers { posted, problems, errors, note: refused_note, correspondent, contribution } = answers;
     let world = state.casework.world();
     let today = today();
     let definition = world.definitions().get(&case.case_type, case.definition_version).cloned();
@@ -129,6 +135,8 @@ pub(super) async fn page(
     let events = state.store().events(case.id).await?;
     let fields =
         stage_def.as_ref().map(|stage| form::fields(stage, &world, &case.data, posted, errors)).unwrap_or_default();
+    let contributions =
+        super::contributions::Section::new(state, case, access.edit, contribution.unwrap_or_default(), &problems);
     Ok(CasePage {
         title: case.reference.to_string(),
         nav: Some(Nav::new(user, "home")),
@@ -188,6 +196,8 @@ pub(super) async fn page(
             .collect(),
         timeline: timeline::entries(&case.case_type, &events, &world),
         parts: parties::Parts::new(state, case, correspondent.unwrap_or_default()),
+        drafting: super::drafting::Section::new(state, case, &access).await?,
+        contributions,
     })
 }
 

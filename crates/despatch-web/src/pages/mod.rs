@@ -4,13 +4,16 @@
 pub(crate) mod admin;
 pub(crate) mod bulk;
 pub(crate) mod case;
+pub(crate) mod contributions;
 pub(crate) mod create;
 pub(crate) mod dashboard;
 pub(crate) mod deadline;
+pub(crate) mod drafting;
 mod form;
 pub(crate) mod parties;
 pub(crate) mod search;
 mod timeline;
+pub(crate) mod versions;
 pub(crate) mod workstack;
 
 use chrono::{NaiveDate, Utc};

@@ -52,6 +52,12 @@ pub(crate) struct DocumentView {
     pub tag: String,
     pub size: String,
     pub href: String,
+    /// SHA-256, for the re-tag and primary-draft forms.
+    pub sha256: String,
+    /// A reply version (it may be made the primary draft).
+    pub reply: bool,
+    /// The primary draft.
+    pub primary: bool,
 }
 
 /// The correspondents and documents sections of the case page, and their forms' choices.
@@ -68,7 +74,10 @@ pub(crate) struct Parts {
 impl Parts {
     pub(crate) fn new(state: &AppState, case: &CaseState, answers: HashMap<String, String>) -> Parts {
         let world = state.casework.world();
-        let tags = world.definitions().get(&case.case_type, case.definition_version).map(|d| d.document_tags.clone());
+        let definition = world.definitions().get(&case.case_type, case.definition_version).cloned();
+        let tags = definition.as_ref().map(|d| d.document_tags.clone());
+        let reply_tags = definition.map(|d| d.reply.tags.clone()).unwrap_or_default();
+        let primary = case.primary_draft_document(&reply_tags).map(|d| d.sha256.clone());
         Parts {
             correspondents: case
                 .correspondents
@@ -100,6 +109,9 @@ impl Parts {
                     tag: d.tag.clone(),
                     size: size(d.size),
                     href: format!("/cases/{}/documents/{}", case.id, d.sha256),
+                    sha256: d.sha256.clone(),
+                    reply: reply_tags.contains(&d.tag),
+                    primary: primary.as_deref() == Some(d.sha256.as_str()),
                 })
                 .collect(),
             tags: tags.unwrap_or_default(),
@@ -215,7 +227,7 @@ async fn refused(
 
 /// Runs a command on a case the user may see; on success returns to `#anchor` of the case page,
 /// on a refusal shows the case page with the engine's reason.
-async fn run(
+pub(super) async fn run(
     state: &AppState,
     user: &CurrentUser,
     id: &str,

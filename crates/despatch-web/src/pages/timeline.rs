@@ -98,7 +98,10 @@ fn describe(case_type: &str, event: &Event, world: &World) -> (String, Vec<Strin
             vec![format!("{name}: the same letter again, attached to this case; no new case was registered")],
             false,
         ),
-        other => (humanise(other.type_name()), Vec::new(), false),
+        other => match super::drafting::describe(other) {
+            Some((title, details)) => (title, details, false),
+            None => (humanise(other.type_name()), Vec::new(), false),
+        },
     }
 }
 

@@ -91,6 +91,8 @@ pub(crate) struct Workstack {
     /// Error messages beside the team-member select and beside the move fields.
     user_error: Option<String>,
     team_error: Option<String>,
+    /// A team's open contribution requests (empty for "my cases").
+    contributions: Vec<super::contributions::WorkstackRow>,
 }
 
 /// The sort column named in a query (`deadline`, `reference`, `stage`, `owner`, `team`).
@@ -264,7 +266,12 @@ pub(crate) async fn render(
     let user_error = error_for(&["user"]);
     let team_error = error_for(&["team", "reason"]);
     let form_error = results.field_error.clone().filter(|(field, _)| *field != "take-next");
+    let contributions = match &scope {
+        Scope::Team(team) => super::contributions::workstack_rows(&state.store().contribution_requests(team).await?),
+        Scope::Mine => Vec::new(),
+    };
     Ok(Workstack {
+        contributions,
         form_error,
         take_next_message,
         user_error,

@@ -13,4 +13,5 @@ pub mod ingest;
 pub mod organisation;
 pub mod outbox;
 pub mod serve;
+pub mod standard_lines;
 pub mod users;

@@ -1,6 +1,6 @@
 //! Administration (HOCS management UI, shared/reference/hocs.md §4): units and teams, users with
-//! their memberships and access levels, topics and topic→team links per stage, and a read-only
-//! view of each case type with its flow drawn.
+//! their memberships and access levels, topics and topic→team links per stage, standard lines,
+//! and a read-only view of each case type with its flow drawn.
 //!
 //! Only administrators reach these pages ([`Administrator`]). Every change is made on a fresh
 //! copy of the stored directory under one lock, saved in one transaction through the store, put
@@ -9,6 +9,7 @@
 //! error summary with status 422.
 
 pub(crate) mod case_types;
+pub(crate) mod standard_lines;
 pub(crate) mod teams;
 pub(crate) mod topics;
 pub(crate) mod users;
@@ -123,6 +124,14 @@ pub(crate) async fn index(
             about: format!(
                 "{} topics and the teams they go to at each stage",
                 directory.topic_details.len().max(directory.topics.len())
+            ),
+        },
+        Section {
+            href: "/admin/standard-lines",
+            name: "Standard lines",
+            about: format!(
+                "{} current standard lines: agreed wording per topic, offered to drafters until it expires",
+                state.store().current_standard_lines().await?.len()
             ),
         },
         Section {
