@@ -167,7 +167,7 @@ impl Workload for SqlStore {
         let size = page_size.clamp(1, 500);
         let offset = i64::from(page.max(1) - 1) * i64::from(size);
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-                "SELECT {SUMMARY_COLUMNS} FROM cases c WHERE c.assigned_user = $1 AND c.closed_at IS NULL \
+            "SELECT {SUMMARY_COLUMNS} FROM cases c WHERE c.assigned_user = $1 AND c.closed_at IS NULL \
                  ORDER BY c.stage_deadline, c.id LIMIT $2 OFFSET $3"
         )))
         .bind(user.to_string())

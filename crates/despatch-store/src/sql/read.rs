@@ -36,7 +36,10 @@ pub(super) fn summary(row: &AnyRow) -> Result<CaseSummary, StoreError> {
         received: received.parse().map_err(|_| StoreError::Decode(format!("received date {received:?}")))?,
         listed: match row.try_get::<i64, _>("list_columns")? {
             0 => None,
-            _ => Some(Listed { correspondent: row.try_get("correspondent")?, primary_topic: row.try_get("primary_topic")? }),
+            _ => Some(Listed {
+                correspondent: row.try_get("correspondent")?,
+                primary_topic: row.try_get("primary_topic")?,
+            }),
         },
     })
 }
@@ -141,8 +144,9 @@ impl SqlStore {
         }
         let stage = if query.stage.is_some() { " AND stage = $2" } else { "" };
         // SUM is a numeric on PostgreSQL: cast, so both backends give a 64-bit integer.
-        let sql =
-            format!("SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) AS n FROM workstack_counts WHERE team = $1{stage}{allocated}");
+        let sql = format!(
+            "SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) AS n FROM workstack_counts WHERE team = $1{stage}{allocated}"
+        );
         let mut counted = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(team.clone());
         if let Some(stage) = &query.stage {
             counted = counted.bind(stage.clone());

@@ -51,7 +51,8 @@ pub(crate) async fn open(
     ApiJson(body): ApiJson<NewCaseBody>,
 ) -> Result<(StatusCode, axum::Json<CaseView>), ApiError> {
     let world = state.casework.world();
-    if world.definitions().latest(&body.case_type).is_some() && !may_create(world.directory(), user.name(), &body.case_type)
+    if world.definitions().latest(&body.case_type).is_some()
+        && !may_create(world.directory(), user.name(), &body.case_type)
     {
         return Err(ApiError::forbidden(format!(
             "None of your teams gives you write access to {} cases, which opening one needs",

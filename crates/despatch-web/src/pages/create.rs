@@ -208,7 +208,10 @@ fn creation_refused(state: &AppState, user: &CurrentUser, case_type: &str, ancho
     let definition = world.definitions().latest(case_type)?;
     (!may_create(world.directory(), &user.name, case_type)).then(|| Problem {
         anchor,
-        message: format!("You cannot create {} cases: none of your teams gives you write access to them", definition.name),
+        message: format!(
+            "You cannot create {} cases: none of your teams gives you write access to them",
+            definition.name
+        ),
     })
 }
 

@@ -130,7 +130,10 @@ pub(crate) async fn rows(state: &AppState, user: &CurrentUser, cases: &[CaseSumm
             None => {
                 let case = state.store().case(summary.id).await?;
                 Listed {
-                    correspondent: case.as_ref().and_then(|c| c.primary_correspondent()).map(|c| c.details.name.clone()),
+                    correspondent: case
+                        .as_ref()
+                        .and_then(|c| c.primary_correspondent())
+                        .map(|c| c.details.name.clone()),
                     primary_topic: case.and_then(|c| c.primary_topic),
                 }
             }
