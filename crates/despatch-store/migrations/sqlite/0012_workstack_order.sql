@@ -2,7 +2,11 @@
 -- The default order, oldest stage deadline first with cases without one last, is an index
 -- on the open cases of a team in that order: the page reads its 25 rows from the index instead
 -- of sorting every open case. A missing date sorts as 9999-12-31 on both backends.
-CREATE INDEX cases_open_by_deadline ON cases (team, COALESCE(stage_deadline, '9999-12-31'), COALESCE(deadline, '9999-12-31'), id) WHERE closed_at IS NULL;
+CREATE INDEX cases_open_by_deadline ON cases (team, COALESCE(stage_deadline, '9999-12-31'), COALESCE(deadline, '9999-12-31'), id, stage, assigned_user)
+    WHERE closed_at IS NULL;
+-- It replaces the (team, stage) index: a stage or allocation filter is checked on its entries
+-- before the row is read, and a change of a case updates one workstack index, not two.
+DROP INDEX cases_open_by_team;
 -- The workstack columns that live inside the state JSON, kept beside it by the writer so a
 -- page needs no case loads: the primary correspondent's name and the primary topic.
 -- list_columns is 1 once a write has filled them (rows written before this migration are 0

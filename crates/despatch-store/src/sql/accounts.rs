@@ -141,11 +141,19 @@ impl Accounts for SqlStore {
 #[async_trait]
 impl Workload for SqlStore {
     async fn team_counts(&self, team: &str, today: NaiveDate) -> Result<TeamCounts, StoreError> {
+        // Open and unallocated from the counts the triggers keep; overdue (the stage deadline, or
+        // the case deadline when the stage has none, before today) as two ranges of the
+        // workstack index, so a team of 100,000 cases is not read row by row (migration 0012).
         let row = sqlx::query(
-            "SELECT COUNT(*) AS open, \
-             SUM(CASE WHEN COALESCE(stage_deadline, deadline) < $2 THEN 1 ELSE 0 END) AS overdue, \
-             SUM(CASE WHEN assigned_user IS NULL THEN 1 ELSE 0 END) AS unallocated \
-             FROM cases WHERE team = $1 AND closed_at IS NULL",
+            "SELECT \
+             (SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM workstack_counts WHERE team = $1) AS open, \
+             (SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM workstack_counts WHERE team = $1 AND allocated = 0) \
+               AS unallocated, \
+             (SELECT COUNT(*) FROM cases WHERE team = $1 AND closed_at IS NULL \
+               AND COALESCE(stage_deadline, '9999-12-31') < $2) \
+             + (SELECT COUNT(*) FROM cases WHERE team = $1 AND closed_at IS NULL \
+               AND COALESCE(stage_deadline, '9999-12-31') = '9999-12-31' AND COALESCE(deadline, '9999-12-31') < $2) \
+               AS overdue",
         )
         .bind(team.to_string())
         .bind(today.to_string())
@@ -153,8 +161,8 @@ impl Workload for SqlStore {
         .await?;
         Ok(TeamCounts {
             open: count(row.try_get("open")?),
-            overdue: count(row.try_get::<Option<i64>, _>("overdue")?.unwrap_or(0)),
-            unallocated: count(row.try_get::<Option<i64>, _>("unallocated")?.unwrap_or(0)),
+            overdue: count(row.try_get("overdue")?),
+            unallocated: count(row.try_get("unallocated")?),
         })
     }
 
