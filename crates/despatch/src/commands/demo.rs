@@ -7,12 +7,14 @@ use std::net::SocketAddr;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use chrono::{Days, Utc};
+use chrono::{Days, NaiveDate, Utc};
 use despatch_domain::case::CorrespondentKind;
 use despatch_domain::command::{Actor, Command, CorrespondentDetails, NewCase};
 use despatch_domain::engine::london_date;
+use despatch_domain::standard_line::StandardLine;
 use despatch_domain::testkit::{self, demo_directory};
 use despatch_store::Casework;
+use despatch_store::drafting::Change;
 use despatch_web::{AppState, Config, auth};
 
 use super::db;
@@ -340,6 +342,58 @@ async fn register(casework: &Casework, letter: &Letter) -> anyhow::Result<String
     Ok(reference)
 }
 
+/// The demo's standard lines, written for the demo: two current lines per demo topic, expiring
+/// in a year (civil date, inclusive), and one that expired yesterday, which drafters are not
+/// offered.
+fn standard_lines(today: NaiveDate) -> Vec<StandardLine> {
+    let in_a_year = today.checked_add_days(Days::new(365)).unwrap_or(today);
+    let yesterday = today.pred_opt().unwrap_or(today);
+    let line = |topic: &str, title: &str, text: &str, expires| StandardLine {
+        topic: topic.to_string(),
+        title: title.to_string(),
+        text: text.to_string(),
+        expires,
+    };
+    vec![
+        line(
+            ASYLUM,
+            "Support while a claim is decided",
+            "Asylum seekers who would otherwise be destitute are given \
+            accommodation and a weekly allowance while their claim is considered.",
+            in_a_year,
+        ),
+        line(
+            ASYLUM,
+            "Decision times",
+            "We aim to decide straightforward claims within six months, and we publish \
+            our performance against that aim every quarter.",
+            in_a_year,
+        ),
+        line(
+            POLICE,
+            "Funding settlement",
+            "The police funding settlement is set each year after consultation with \
+            police and crime commissioners, who decide how it is spent locally.",
+            in_a_year,
+        ),
+        line(
+            POLICE,
+            "Officer numbers",
+            "Decisions on the number and deployment of officers are for chief \
+            constables, who are best placed to judge local needs.",
+            in_a_year,
+        ),
+        line(
+            CHILDREN,
+            "Independent inquiry",
+            "The independent inquiry decides for itself, within its terms of \
+            reference, what it investigates and how, and it will report its conclusions publicly.",
+            in_a_year,
+        ),
+        line(CHILDREN, "Action plan (superseded)", "The 2015 action plan set out our response at the time.", yesterday),
+    ]
+}
+
 /// Runs `despatch demo`.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let folder = tempfile::Builder::new().prefix("despatch-demo-").tempdir().context("creating a temporary folder")?;
@@ -353,6 +407,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             auth::create_account(store.as_ref(), user, DEMO_PASSWORD, false).await?;
         }
         auth::create_account(store.as_ref(), "admin", DEMO_PASSWORD, true).await?;
+        let now = Utc::now();
+        let at = now.to_rfc3339();
+        store.load_standard_lines(&standard_lines(london_date(now)), Change { by: "admin", at: &at }).await?;
         let casework = db::casework(store).await?;
         for letter in &LETTERS {
             register(&casework, letter).await?;
