@@ -42,7 +42,11 @@ fn a_picture_of_the_seed_reply_is_kept_in_the_screenshots() {
     let path = folder.path().join("reply.pdf");
     std::fs::write(&path, &pdf).expect("write the PDF");
     let prefix = folder.path().join("page");
-    let Ok(status) = Command::new("pdftoppm").args(["-r", "80", "-png", "-f", "1", "-l", "1", "-singlefile"]).arg(&path).arg(&prefix).status()
+    let Ok(status) = Command::new("pdftoppm")
+        .args(["-r", "80", "-png", "-f", "1", "-l", "1", "-singlefile"])
+        .arg(&path)
+        .arg(&prefix)
+        .status()
     else {
         eprintln!("SKIPPED: pdftoppm is not installed (apt-get install poppler-utils)");
         return;
@@ -52,6 +56,7 @@ fn a_picture_of_the_seed_reply_is_kept_in_the_screenshots() {
     assert!(png.starts_with(b"\x89PNG"), "a PNG image");
     // Kept up to date only on request, so that a test run does not change the working tree.
     if std::env::var_os("DESPATCH_UPDATE_SCREENSHOTS").is_some() {
-        std::fs::write(workspace().join("docs/screenshots/reply-MIN-0017733-18.png"), &png).expect("write the screenshot");
+        std::fs::write(workspace().join("docs/screenshots/reply-MIN-0017733-18.png"), &png)
+            .expect("write the screenshot");
     }
 }

@@ -26,12 +26,14 @@ fn date(y: i32, m: u32, d: u32) -> NaiveDate {
 /// The facts of the seed case MIN/0017733/18: Cllr Pandor's letter of 14 November 2018 about
 /// child sexual exploitation, answered on 21 December 2018 with the standard lines then current.
 pub fn seed_facts() -> LetterFacts {
-    let lines_file =
-        std::fs::read_to_string(workspace().join("examples/standard-lines.toml")).expect("examples/standard-lines.toml");
+    let lines_file = std::fs::read_to_string(workspace().join("examples/standard-lines.toml"))
+        .expect("examples/standard-lines.toml");
     let lines = parse_standard_lines(&lines_file).expect("the example standard lines parse");
     let today = date(2018, 12, 21);
-    let standard_lines =
-        offered(&lines, &["CHILD_SEXUAL_EXPLOITATION".to_string()], today).into_iter().map(|l| l.text.clone()).collect();
+    let standard_lines = offered(&lines, &["CHILD_SEXUAL_EXPLOITATION".to_string()], today)
+        .into_iter()
+        .map(|l| l.text.clone())
+        .collect();
     LetterFacts {
         correspondent: CorrespondentDetails {
             kind: CorrespondentKind::Councillor,
