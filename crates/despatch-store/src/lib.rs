@@ -20,6 +20,7 @@ pub mod documents;
 pub mod fingerprints;
 pub mod outbox;
 mod sql;
+pub mod templates;
 pub mod tokens;
 pub mod upload;
 
@@ -42,6 +43,7 @@ pub use documents::{Collected, DocumentError, DocumentStore, S3Settings};
 pub use fingerprints::{CampaignCandidate, Fingerprints, KnownSender, LetterFingerprint, SenderKey};
 pub use outbox::{Outbox, OutboxMessage};
 pub use sql::SqlStore;
+pub use templates::{ReplyTemplates, StoredTemplate};
 pub use tokens::{ApiToken, ApiTokens};
 pub use upload::{Checked, ScanStatus, UploadError, UploadPolicy};
 
@@ -236,7 +238,7 @@ pub struct StoredEventRow {
 /// The storage interface. One implementation, [`SqlStore`], serves both backends; the storage
 /// test suite runs against each.
 #[async_trait]
-pub trait Store: Accounts + Workload + Fingerprints + ApiTokens + Outbox + Send + Sync {
+pub trait Store: Accounts + Workload + Fingerprints + ApiTokens + Outbox + ReplyTemplates + Send + Sync {
     /// Which backend this is.
     fn backend(&self) -> Backend;
 
