@@ -13,6 +13,7 @@ mod access;
 mod api;
 mod assets;
 pub mod auth;
+pub mod drafting;
 mod error;
 mod observe;
 mod pages;
@@ -142,6 +143,7 @@ pub fn router(state: AppState) -> Router {
             post(pages::parties::upload).layer(axum::extract::DefaultBodyLimit::max(security::MAX_UPLOAD)),
         )
         .route("/cases/{id}/documents/{sha256}", get(pages::parties::download))
+        .route("/cases/{id}/draft", post(pages::draft::generate))
         .route("/cases/{id}/deadline", get(pages::deadline::show))
         .route("/search", get(pages::search::show))
         .route("/account/password", get(auth::change_password_page).post(auth::change_password))
@@ -158,6 +160,16 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/topics", get(pages::admin::topics::list).post(pages::admin::topics::add))
         .route("/admin/topics/{code}", get(pages::admin::topics::show).post(pages::admin::topics::change))
         .route("/admin/topics/{code}/links", post(pages::admin::topics::link))
+        .route("/admin/templates", get(pages::admin::templates::list).post(pages::admin::templates::add))
+        .route("/admin/templates/new", get(pages::admin::templates::new))
+        .route(
+            "/admin/templates/{case_type}",
+            get(pages::admin::templates::show_default).post(pages::admin::templates::change_default),
+        )
+        .route(
+            "/admin/templates/{case_type}/{team}",
+            get(pages::admin::templates::show_team).post(pages::admin::templates::change_team),
+        )
         .route("/admin/case-types", get(pages::admin::case_types::list))
         .route("/admin/case-types/{code}", get(pages::admin::case_types::show))
         .route("/sign-in", get(auth::sign_in_page).post(auth::sign_in))

@@ -12,6 +12,7 @@ mod auth;
 mod cases;
 mod correspondents;
 mod documents;
+mod drafts;
 mod extract;
 mod openapi;
 pub(crate) mod problem;
@@ -63,6 +64,7 @@ fn documented() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(correspondents::topics))
         .routes(routes!(documents::list, documents::upload))
         .routes(routes!(documents::download))
+        .routes(routes!(drafts::generate))
         .routes(routes!(search::search))
         .routes(routes!(workstacks::me))
         .routes(routes!(workstacks::my_cases))

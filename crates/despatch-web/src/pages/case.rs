@@ -87,6 +87,8 @@ pub(crate) struct CasePage {
     timeline: Vec<Entry>,
     /// Documents, correspondents and their forms.
     parts: parties::Parts,
+    /// The "Generate draft from template" form (`case_draft.html`).
+    drafting: super::draft::Offer,
 }
 
 /// What a refused submission brings back to the page: the answers given, the problems for the
@@ -188,6 +190,7 @@ pub(super) async fn page(
             .collect(),
         timeline: timeline::entries(&case.case_type, &events, &world),
         parts: parties::Parts::new(state, case, correspondent.unwrap_or_default()),
+        drafting: super::draft::Offer::new(state, &access, case).await?,
     })
 }
 

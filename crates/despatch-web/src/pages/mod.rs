@@ -7,6 +7,7 @@ pub(crate) mod case;
 pub(crate) mod create;
 pub(crate) mod dashboard;
 pub(crate) mod deadline;
+pub(crate) mod draft;
 mod form;
 pub(crate) mod parties;
 pub(crate) mod search;

@@ -1,6 +1,6 @@
 //! Administration (HOCS management UI, shared/reference/hocs.md §4): units and teams, users with
 //! their memberships and access levels, topics and topic→team links per stage, and a read-only
-//! view of each case type with its flow drawn.
+//! view of each case type with its flow drawn; and the reply templates (`templates`).
 //!
 //! Only administrators reach these pages ([`Administrator`]). Every change is made on a fresh
 //! copy of the stored directory under one lock, saved in one transaction through the store, put
@@ -10,6 +10,7 @@
 
 pub(crate) mod case_types;
 pub(crate) mod teams;
+pub(crate) mod templates;
 pub(crate) mod topics;
 pub(crate) mod users;
 
@@ -123,6 +124,14 @@ pub(crate) async fn index(
             about: format!(
                 "{} topics and the teams they go to at each stage",
                 directory.topic_details.len().max(directory.topics.len())
+            ),
+        },
+        Section {
+            href: "/admin/templates",
+            name: "Reply templates",
+            about: format!(
+                "{} templates, per case type and signing team, for drafting replies",
+                crate::drafting::stored_templates(state.store().as_ref()).await?.len()
             ),
         },
         Section {
