@@ -21,6 +21,7 @@ pub mod drafting;
 pub mod fingerprints;
 pub mod outbox;
 mod sql;
+pub mod templates;
 pub mod tokens;
 pub mod upload;
 
@@ -44,6 +45,7 @@ pub use drafting::{ContributionRequest, Contributions, Loaded, StandardLines, St
 pub use fingerprints::{CampaignCandidate, Fingerprints, KnownSender, LetterFingerprint, SenderKey};
 pub use outbox::{Outbox, OutboxMessage};
 pub use sql::SqlStore;
+pub use templates::{ReplyTemplates, StoredTemplate};
 pub use tokens::{ApiToken, ApiTokens};
 pub use upload::{Checked, ScanStatus, UploadError, UploadPolicy};
 
@@ -252,7 +254,7 @@ pub struct StoredEventRow {
 /// test suite runs against each.
 #[async_trait]
 pub trait Store:
-    Accounts + Workload + Fingerprints + ApiTokens + Outbox + StandardLines + Contributions + Send + Sync
+    Accounts + Workload + Fingerprints + ApiTokens + Outbox + StandardLines + Contributions + ReplyTemplates + Send + Sync
 {
     /// Which backend this is.
     fn backend(&self) -> Backend;

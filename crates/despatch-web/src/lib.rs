@@ -13,6 +13,7 @@ mod access;
 mod api;
 mod assets;
 pub mod auth;
+pub mod drafting;
 mod error;
 mod observe;
 mod pages;
@@ -152,6 +153,7 @@ pub fn router(state: AppState) -> Router {
             post(pages::contributions::complete).layer(axum::extract::DefaultBodyLimit::max(security::MAX_UPLOAD)),
         )
         .route("/cases/{id}/contributions/{n}/cancel", post(pages::contributions::cancel))
+        .route("/cases/{id}/draft/generate", post(pages::draft::generate))
         .route("/cases/{id}/deadline", get(pages::deadline::show))
         .route("/search", get(pages::search::show))
         .route("/account/password", get(auth::change_password_page).post(auth::change_password))
@@ -174,6 +176,16 @@ pub fn router(state: AppState) -> Router {
             get(pages::admin::standard_lines::show).post(pages::admin::standard_lines::change),
         )
         .route("/admin/standard-lines/{id}/retire", post(pages::admin::standard_lines::retire))
+        .route("/admin/templates", get(pages::admin::templates::list).post(pages::admin::templates::add))
+        .route("/admin/templates/new", get(pages::admin::templates::new))
+        .route(
+            "/admin/templates/{case_type}",
+            get(pages::admin::templates::show_default).post(pages::admin::templates::change_default),
+        )
+        .route(
+            "/admin/templates/{case_type}/{team}",
+            get(pages::admin::templates::show_team).post(pages::admin::templates::change_team),
+        )
         .route("/admin/case-types", get(pages::admin::case_types::list))
         .route("/admin/case-types/{code}", get(pages::admin::case_types::show))
         .route("/sign-in", get(auth::sign_in_page).post(auth::sign_in))

@@ -26,6 +26,8 @@ enum Command {
     Demo(commands::demo::Args),
     /// Check case-type definition files, and draw a case type's flow.
     Definitions(commands::definitions::Args),
+    /// Write the reply to a case, drafted from its template, as .docx and PDF.
+    Draft(commands::draft::Args),
     /// Extract letter fields from files (text, PDF, scans, Word, email).
     Extract(commands::extract::Args),
     /// Register letters as cases: incoming letters at Data Input, replies attached or imported.
@@ -34,6 +36,8 @@ enum Command {
     Serve(commands::serve::Args),
     /// Standard lines: agreed wording per topic offered to drafters until it expires.
     StandardLines(commands::standard_lines::Args),
+    /// Reply templates: list, show, load a file, the merge fields.
+    Templates(commands::templates::Args),
 }
 
 fn main() -> std::process::ExitCode {
@@ -48,10 +52,12 @@ fn main() -> std::process::ExitCode {
         Command::Deadline(args) => commands::deadline::run(args),
         Command::Demo(args) => commands::demo::run(args),
         Command::Definitions(args) => commands::definitions::run(args),
+        Command::Draft(args) => commands::draft::run(args),
         Command::Extract(args) => commands::extract::run(args),
         Command::Ingest(args) => commands::ingest::run(args),
         Command::Serve(args) => commands::serve::run(args),
         Command::StandardLines(args) => commands::standard_lines::run(args),
+        Command::Templates(args) => commands::templates::run(args),
     };
     match result {
         Ok(code) => code,

@@ -8,6 +8,7 @@ mod fingerprints;
 mod outbox;
 mod read;
 mod script;
+mod templates;
 mod tokens;
 mod write;
 mod writer;

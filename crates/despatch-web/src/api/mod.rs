@@ -13,6 +13,7 @@ mod cases;
 mod correspondents;
 mod documents;
 mod drafting;
+mod drafts;
 mod extract;
 mod openapi;
 pub(crate) mod problem;
@@ -69,6 +70,7 @@ fn documented() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(drafting::list, drafting::request))
         .routes(routes!(drafting::complete))
         .routes(routes!(drafting::cancel))
+        .routes(routes!(drafts::generate))
         .routes(routes!(search::search))
         .routes(routes!(workstacks::me))
         .routes(routes!(workstacks::my_cases))

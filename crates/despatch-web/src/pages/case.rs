@@ -91,6 +91,8 @@ pub(crate) struct CasePage {
     drafting: super::drafting::Section,
     /// Contributions requested from other teams.
     contributions: super::contributions::Section,
+    /// The "Generate draft from template" form (`case_draft.html`).
+    generate: super::draft::Offer,
 }
 
 /// What a refused submission brings back to the page: the answers given, the problems for the
@@ -198,6 +200,7 @@ pub(super) async fn page(
         parts: parties::Parts::new(state, case, correspondent.unwrap_or_default()),
         drafting: super::drafting::Section::new(state, case, &access).await?,
         contributions,
+        generate: super::draft::Offer::new(state, &access, case).await?,
     })
 }
 

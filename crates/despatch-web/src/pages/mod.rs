@@ -8,6 +8,7 @@ pub(crate) mod contributions;
 pub(crate) mod create;
 pub(crate) mod dashboard;
 pub(crate) mod deadline;
+pub(crate) mod draft;
 pub(crate) mod drafting;
 mod form;
 pub(crate) mod parties;

@@ -1,6 +1,6 @@
 //! Administration (HOCS management UI, shared/reference/hocs.md §4): units and teams, users with
 //! their memberships and access levels, topics and topic→team links per stage, standard lines,
-//! and a read-only view of each case type with its flow drawn.
+//! the reply templates (`templates`), and a read-only view of each case type with its flow drawn.
 //!
 //! Only administrators reach these pages ([`Administrator`]). Every change is made on a fresh
 //! copy of the stored directory under one lock, saved in one transaction through the store, put
@@ -11,6 +11,7 @@
 pub(crate) mod case_types;
 pub(crate) mod standard_lines;
 pub(crate) mod teams;
+pub(crate) mod templates;
 pub(crate) mod topics;
 pub(crate) mod users;
 
@@ -132,6 +133,14 @@ pub(crate) async fn index(
             about: format!(
                 "{} current standard lines: agreed wording per topic, offered to drafters until it expires",
                 state.store().current_standard_lines().await?.len()
+            ),
+        },
+        Section {
+            href: "/admin/templates",
+            name: "Reply templates",
+            about: format!(
+                "{} templates, per case type and signing team, for drafting replies",
+                crate::drafting::stored_templates(state.store().as_ref()).await?.len()
             ),
         },
         Section {
