@@ -123,7 +123,7 @@ async fn a_drafter_generates_the_reply_from_the_template_as_draft_word_and_pdf_d
         drafter.post(format!("{case}/draft/generate")).form(&[("csrf", token.as_str())]).send().await.expect("again");
     assert_eq!(again.status(), StatusCode::SEE_OTHER);
     let (_, page) = get(&drafter, case).await;
-    assert_eq!(page.matches(&format!(">{stem}.pdf<")).count(), 1, "not attached twice");
+    assert_eq!(page.matches(&format!("download>{stem}.pdf<")).count(), 1, "not attached twice");
 }
 
 #[tokio::test]
