@@ -10,6 +10,7 @@ import base64
 import json
 import os
 import sys
+import time
 import urllib.request
 
 BASE, OUT = sys.argv[1], sys.argv[2]
@@ -90,6 +91,41 @@ def main():
         shot("search.png")
         go(href + "/deadline")
         shot("deadline.png")
+        # Drafting, as the immigration drafter whose team holds a case at Initial Draft: the reply
+        # generated from the template, a standard line offered, the draft edited in the browser,
+        # the two versions compared, and a contribution requested of another team.
+        call("DELETE", s + "/cookie")
+        sign_in("ian.immigration-drafter")
+        go("/teams/IMMIGRATION_DRAFTING")
+        case = call("POST", s + "/execute/sync", {"script": """
+            const row = [...document.querySelectorAll('.app-case-table tbody tr')]
+                .find(r => r.textContent.includes('Initial Draft'));
+            return row.querySelector('a.govuk-link').getAttribute('href');""", "args": []})
+        go(case)
+        call("POST", s + f"/element/{find('#draft-generate')}/click", {})
+        time.sleep(1)
+        go(case + "/draft")
+        call("POST", s + "/execute/sync", {"script": """
+            const t = document.getElementById('draft-text');
+            t.value = t.value.replace('I would like to thank you', 'I hope this reply is helpful, and I would like to thank you');""",
+            "args": []})
+        shot("draft-edit.png")
+        call("POST", s + f"/element/{find('form[action$=draft] button[type=submit]')}/click", {})
+        time.sleep(1)
+        go(case + "/drafts/compare")
+        full_page_shot("draft-compare.png")
+        go(case)
+        call("POST", s + "/execute/sync", {"script": """
+            document.getElementById('contribution-team').selectedIndex = 1;
+            document.getElementById('contribution-asked').value = 'Figures for asylum support in the North East, 2018';
+            const due = new Date(Date.now() + 7 * 864e5);
+            document.getElementById('due-day').value = due.getDate();
+            document.getElementById('due-month').value = due.getMonth() + 1;
+            document.getElementById('due-year').value = due.getFullYear();
+            document.querySelector('form[action$=contributions]').submit();""", "args": []})
+        time.sleep(1)
+        go(case)
+        full_page_shot("case-drafting.png")
         # The administration pages, as the demo's administrator.
         call("DELETE", s + "/cookie")
         sign_in("admin")
@@ -97,6 +133,8 @@ def main():
                            ("/admin/teams/POLICING_DRAFTING", "admin-team.png"),
                            ("/admin/users", "admin-users.png"), ("/admin/users/quinn.qa", "admin-user.png"),
                            ("/admin/topics", "admin-topics.png"), ("/admin/topics/POLICE_FUNDING", "admin-topic.png"),
+                           ("/admin/standard-lines", "admin-standard-lines.png"),
+                           ("/admin/templates", "admin-templates.png"), ("/admin/templates/MIN", "admin-template.png"),
                            ("/admin/case-types", "admin-case-types.png"),
                            ("/admin/case-types/MIN", "admin-case-type.png")]:
             go(path)

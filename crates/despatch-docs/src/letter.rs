@@ -135,11 +135,19 @@ impl LetterFacts {
 }
 
 /// The address block: name line, organisation, address lines, postcode (blank lines dropped;
-/// a postcode already on the last address line is not repeated).
+/// an address line repeating the organisation, or a postcode already on an address line, is not
+/// repeated: registers and extracted letters often carry the organisation in both).
 fn address_block(correspondent: &CorrespondentDetails) -> Vec<String> {
     let mut lines = vec![addressee(correspondent.kind, &correspondent.name)];
     lines.extend(correspondent.organisation.iter().cloned());
-    lines.extend(correspondent.address.iter().cloned());
+    let organisation = correspondent.organisation.as_deref().map(str::trim).unwrap_or_default();
+    lines.extend(
+        correspondent
+            .address
+            .iter()
+            .filter(|line| organisation.is_empty() || !line.trim().eq_ignore_ascii_case(organisation))
+            .cloned(),
+    );
     if let Some(postcode) = &correspondent.postcode
         && !lines.iter().any(|line| line.contains(postcode.as_str()))
     {

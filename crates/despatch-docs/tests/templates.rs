@@ -116,3 +116,11 @@ fn the_signing_teams_own_template_is_chosen_before_the_case_types_default() {
     assert_eq!(choose(&templates, "MIN", None).expect("default").team, None);
     assert_eq!(choose(&templates, "TRO", None), Err(TemplateError::Missing("TRO".to_string())));
 }
+
+#[test]
+fn an_address_line_repeating_the_organisation_is_written_once() {
+    let mut facts = mp_facts();
+    facts.correspondent.address = vec!["House of Commons".to_string(), "London".to_string()];
+    let letter = min_default().render(&facts).expect("renders");
+    assert_eq!(letter.recipient, ["Rt Hon Sir Iain Example MP", "House of Commons", "London", "SW1A 0AA"]);
+}

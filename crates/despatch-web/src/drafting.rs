@@ -140,10 +140,12 @@ pub async fn draft(casework: &Casework, case: &CaseState, date: NaiveDate) -> Re
     })
 }
 
-/// Attaches a draft to the case as two DRAFT documents, the .docx then the PDF, each recorded
-/// like an upload (an event on the timeline; bytes content-addressed). A file already on the case
-/// (the same bytes: the same template and facts) is not attached again. Returns the draft's two
-/// documents. Each is its own transaction: if the PDF is refused, the .docx stays attached.
+/// Attaches a draft to the case as two DRAFT documents, the PDF then the .docx, each recorded
+/// like an upload (an event on the timeline; bytes content-addressed): the editable .docx is the
+/// newest reply version, so it is the primary draft (the one edited in the browser) unless a
+/// drafter chose another. A file already on the case (the same bytes: the same template and
+/// facts) is not attached again. Returns the draft's two documents, the .docx first. Each is its
+/// own transaction: if the .docx is refused, the PDF stays attached.
 pub async fn attach(
     casework: &Casework,
     case: &CaseState,
@@ -153,7 +155,7 @@ pub async fn attach(
 ) -> Result<Vec<DocumentRef>, StoreError> {
     let text = draft.letter.lines().join("\n");
     let mut documents = Vec::new();
-    for (extension, media_type, bytes) in [("docx", DOCX_MEDIA_TYPE, &draft.docx), ("pdf", PDF_MEDIA_TYPE, &draft.pdf)]
+    for (extension, media_type, bytes) in [("pdf", PDF_MEDIA_TYPE, &draft.pdf), ("docx", DOCX_MEDIA_TYPE, &draft.docx)]
     {
         let sha256 = despatch_intake::sha256_hex(bytes);
         if let Some(existing) = case.documents.iter().find(|document| document.sha256 == sha256) {
@@ -171,5 +173,6 @@ pub async fn attach(
         casework.attach(case.id, document.clone(), file, actor, now).await?;
         documents.push(document);
     }
+    documents.reverse();
     Ok(documents)
 }
