@@ -305,6 +305,15 @@ impl Casework {
                 // Unpinned: a stale cached copy is refused by the version guard; retry once fresh.
                 match self.execute_on(&state, command, actor, now).await {
                     Err(StoreError::Command(engine::CommandError::StaleVersion { .. })) => self.load(case_id).await?,
+                    // A refusal decided on the cached copy may be out of date (another process
+                    // moved the case on): decide again on the stored case when it is newer.
+                    Err(StoreError::Command(refusal)) => {
+                        let stored = self.load(case_id).await?;
+                        if stored.version == state.version {
+                            return Err(refusal.into());
+                        }
+                        stored
+                    }
                     other => return other,
                 }
             }

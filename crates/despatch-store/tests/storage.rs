@@ -92,6 +92,26 @@ async fn two_users_advancing_the_same_case_at_once_one_succeeds_and_the_other_mu
     assert_eq!(notes, 1, "the refused note was not written");
 }
 
+async fn a_service_whose_cached_copy_is_out_of_date_decides_again_on_the_stored_case(kind: Kind) {
+    let Some((db, here)) = open_store(kind).await else {
+        return;
+    };
+    let elsewhere = casework(despatch_store::open(&db.url).await.expect("a second service on the database"));
+    let case = here.open(letter("Cllr Tony Newman"), &alice(), now()).await.expect("case").state;
+    elsewhere.execute(case.id, None, &complete_data_input(), &alice(), now()).await.expect("on to Markup elsewhere");
+    // Here the case is still cached at Data Input, where completing Markup is refused; the stored
+    // case is at Markup, where it is allowed.
+    let fields = [("MarkupDecision", "PR"), ("Topic", "policing")];
+    let fields = fields.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    let markup = Command::CompleteStage { stage: "MARKUP".to_string(), fields, note: None, take: true };
+    let outcome = here.execute(case.id, None, &markup, &alice(), now()).await.expect("decided on the stored case");
+    assert_eq!(outcome.state.version, case.version + 2, "after the other service's change");
+    assert_eq!(outcome.state.stage.as_ref().map(|s| s.stage.as_str()), Some("INITIAL_DRAFT"));
+    // A refusal on a copy that is still current stands.
+    let again = here.execute(case.id, None, &markup, &alice(), now()).await;
+    assert!(matches!(again, Err(StoreError::Command(_))), "Markup is over: {again:?}");
+}
+
 async fn a_refused_command_changes_nothing(kind: Kind) {
     let Some((_db, casework)) = open_store(kind).await else {
         return;
@@ -297,6 +317,7 @@ async fn notes_stay_searchable_after_the_index_catches_up(kind: Kind) {
 
 on_both_backends!(
     notes_stay_searchable_after_the_index_catches_up,
+    a_service_whose_cached_copy_is_out_of_date_decides_again_on_the_stored_case,
     a_new_case_gets_the_next_reference_and_its_first_stage_is_recorded,
     references_are_unique_when_many_cases_are_created_at_once,
     two_users_advancing_the_same_case_at_once_one_succeeds_and_the_other_must_reload,

@@ -118,14 +118,32 @@ pub struct Draft {
     pub pdf: Vec<u8>,
 }
 
+/// Why a template cannot be kept, when it names a case type with no definition or a signing
+/// team the organisation does not have (a template for either would never be chosen); `None`
+/// when both are known.
+pub fn unknown_names(world: &World, template: &Template) -> Option<String> {
+    if world.definitions().latest(&template.case_type).is_none() {
+        return Some(format!("There is no case type {}: use the code of a case type in use", template.case_type));
+    }
+    let team = template.team.as_deref()?;
+    (!world.directory().teams.contains_key(team))
+        .then(|| format!("There is no team {team}: use the code of a team that signs replies"))
+}
+
 /// Drafts the reply to `case` dated `date` (a civil date, Europe/London) from the template for
-/// its case type and signing team, else the case type's default.
+/// its case type and signing team, else the case type's default, with the standard lines current
+/// on `date` for the case's topics (the template's `standard_lines`).
 pub async fn draft(casework: &Casework, case: &CaseState, date: NaiveDate) -> Result<Draft, DraftError> {
     let world = casework.world();
     let topic = case.primary_topic.as_ref().map(|code| {
         world.directory().topic_details.get(code).map_or_else(|| crate::pages::humanise(code), |t| t.name.clone())
     });
-    let facts = LetterFacts::from_case(case, topic, date).ok_or(DraftError::NoCorrespondent)?;
+    let mut facts = LetterFacts::from_case(case, topic, date).ok_or(DraftError::NoCorrespondent)?;
+    let lines = casework.store().current_standard_lines().await?;
+    facts.standard_lines = despatch_domain::standard_line::offered(&lines, &case.topics, date)
+        .into_iter()
+        .map(|line| line.text.trim().to_string())
+        .collect();
     let templates = templates(casework.store().as_ref()).await?;
     let template = choose(&templates, &case.case_type, signing_team(case))?;
     let letter = template.render(&facts)?;

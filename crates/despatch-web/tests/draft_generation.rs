@@ -133,6 +133,16 @@ async fn the_api_drafts_the_reply_and_names_its_template_and_documents() {
     let token = despatch_web::create_token(store.as_ref(), testkit::IMMIGRATION_DRAFTER, "drafting-robot")
         .await
         .expect("a token");
+    let today = london_date(Utc::now());
+    let line = |title: &str, expires| despatch_domain::standard_line::StandardLine {
+        topic: testkit::TOPIC_ASYLUM_SUPPORT.to_string(),
+        title: title.to_string(),
+        text: format!("Agreed wording: {title}."),
+        expires,
+    };
+    let lines = [line("Current line", today), line("Expired line", today.pred_opt().expect("yesterday"))];
+    let at = Utc::now().to_rfc3339();
+    store.load_standard_lines(&lines, despatch_store::drafting::Change { by: "admin", at: &at }).await.expect("lines");
     let client = reqwest::Client::new();
     let answer = client
         .post(app.url(&format!("/api/v1/cases/{}/draft", app.case_id)))
@@ -147,6 +157,13 @@ async fn the_api_drafts_the_reply_and_names_its_template_and_documents() {
         body["documents"].as_array().expect("documents").iter().filter_map(|d| d["media_type"].as_str()).collect();
     assert_eq!(types, [despatch_web::drafting::DOCX_MEDIA_TYPE, despatch_web::drafting::PDF_MEDIA_TYPE]);
     assert!(body["documents"].as_array().expect("documents").iter().all(|d| d["tag"] == "DRAFT"));
+    let docx = &body["documents"][0]["sha256"];
+    let url = app.url(&format!("/api/v1/cases/{}/documents/{}", app.case_id, docx.as_str().expect("a sha256")));
+    let bytes = client.get(url).bearer_auth(&token).send().await.expect("the .docx").bytes().await.expect("bytes");
+    let text =
+        despatch_intake::document_text("reply.docx", &bytes, &despatch_intake::Options::default()).expect("text");
+    assert!(text.contains("Agreed wording: Current line."), "the current standard line is in the reply: {text}");
+    assert!(!text.contains("Expired line"), "an expired line is not");
 }
 
 #[tokio::test]

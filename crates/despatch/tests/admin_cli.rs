@@ -39,7 +39,7 @@ fn the_example_organisation_loads_and_a_file_naming_an_unknown_team_changes_noth
     let loaded = despatch(&["admin", "load-organisation", example, "--db", &db]);
     let out = String::from_utf8_lossy(&loaded.stdout);
     assert!(loaded.status.success(), "{out}{}", String::from_utf8_lossy(&loaded.stderr));
-    assert!(out.contains("organisation loaded: 7 teams, 2 topics, 10 topic links, 3 users"), "{out}");
+    assert!(out.contains("organisation loaded: 8 teams, 2 topics, 10 topic links, 3 users"), "{out}");
 
     let broken = dir.path().join("broken.toml");
     let text = std::fs::read_to_string(example)
@@ -87,7 +87,7 @@ fn after_a_command_the_database_file_alone_is_a_complete_copy() {
     std::fs::copy(&db, &copy).expect("copy the file alone, as a backup by cp would");
     let conn = rusqlite::Connection::open(&copy).expect("open the copy");
     let teams: i64 = conn.query_row("SELECT COUNT(*) FROM teams", [], |row| row.get(0)).expect("read the copy");
-    assert_eq!(teams, 7, "the copy holds the organisation just loaded");
+    assert_eq!(teams, 8, "the copy holds the organisation just loaded");
 }
 
 #[test]

@@ -33,6 +33,18 @@ fn templates_are_listed_loaded_only_when_valid_and_shown_as_toml() {
     assert!(said.contains("SAFEGUARDING_MINISTER_OFFICE") && said.contains("body line 1"), "and located: {said}");
     assert!(!stdout(&despatch(&db, &["templates", "list"])).contains("SAFEGUARDING"), "nothing was saved");
 
+    let unknown = db.write(
+        "unknown-team.toml",
+        std::fs::read_to_string(EXAMPLE_TEMPLATES)
+            .expect("read")
+            .replace("SAFEGUARDING_MINISTER_OFFICE", "NO_SUCH_TEAM"),
+    );
+    let refused = despatch(&db, &["templates", "load", &unknown.display().to_string()]);
+    let said = String::from_utf8_lossy(&refused.stderr).to_string();
+    assert!(!refused.status.success() && said.contains("There is no team NO_SUCH_TEAM"), "{said}");
+
+    let organisation = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/organisation.toml");
+    assert!(despatch(&db, &["admin", "load-organisation", organisation]).status.success(), "the signing team exists");
     let loaded = despatch(&db, &["templates", "load", EXAMPLE_TEMPLATES]);
     assert!(loaded.status.success(), "{}", String::from_utf8_lossy(&loaded.stderr));
     let shown = despatch(&db, &["templates", "show", "MIN", "SAFEGUARDING_MINISTER_OFFICE"]);

@@ -84,6 +84,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 let text = std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
                 let templates = despatch_docs::parse_templates(&text)
                     .map_err(|error| anyhow::anyhow!("{}: {error}; nothing was saved", file.display()))?;
+                let world = db::casework(std::sync::Arc::clone(&store)).await?.world();
+                if let Some(problem) = templates.iter().find_map(|template| drafting::unknown_names(&world, template)) {
+                    anyhow::bail!("{}: {problem}; nothing was saved", file.display());
+                }
                 // Seed first, so that loading one template does not leave a store without the
                 // defaults of the other case types.
                 drafting::stored_templates(store.as_ref()).await?;

@@ -182,6 +182,9 @@ async fn save(
         None => None,
     };
     let checked = read(&toml).and_then(|template| {
+        if let Some(problem) = crate::drafting::unknown_names(&state.casework.world(), &template) {
+            return Err(Problem::new("template", problem));
+        }
         let key = (template.case_type.as_str(), template.team.as_deref());
         match expected {
             Some(wanted) if wanted != key => Err(Problem::new(
