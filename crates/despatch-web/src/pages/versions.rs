@@ -28,16 +28,19 @@ pub(crate) struct Piece {
 }
 
 /// The word-level differences from `old` to `new`, runs of the same kind merged. Whitespace and
-/// line breaks are kept as they are in the text. A diff taking over a second is cut short
+/// line breaks are shown as they are in the new text, and a change of spacing alone is not a
+/// change of wording (neither added nor removed). A diff taking over a second is cut short
 /// (`similar`'s deadline), which still gives a correct but coarser answer.
 pub(crate) fn word_changes(old: &str, new: &str) -> Vec<Piece> {
     let diff = TextDiff::configure().timeout(Duration::from_secs(1)).diff_words(old, new);
     let mut pieces: Vec<Piece> = Vec::new();
     for change in diff.iter_all_changes() {
-        let kind = match change.tag() {
-            ChangeTag::Equal => "same",
-            ChangeTag::Insert => "added",
-            ChangeTag::Delete => "removed",
+        let spacing = change.value().trim().is_empty();
+        let kind = match (change.tag(), spacing) {
+            (ChangeTag::Delete, true) => continue,
+            (ChangeTag::Equal, _) | (ChangeTag::Insert, true) => "same",
+            (ChangeTag::Insert, false) => "added",
+            (ChangeTag::Delete, false) => "removed",
         };
         match pieces.last_mut() {
             Some(last) if last.kind == kind => last.text.push_str(change.value()),
@@ -155,5 +158,13 @@ mod tests {
         assert_eq!(words(&pieces, "removed"), 1);
         assert_eq!(words(&pieces, "added"), 3);
         assert!(word_changes("same text", "same text").iter().all(|p| p.kind == "same"));
+    }
+
+    #[test]
+    fn a_change_of_spacing_alone_is_not_a_change_of_wording() {
+        let pieces = word_changes("Minister\nof State.\n", "Minister of State.");
+        assert!(pieces.iter().all(|p| p.kind == "same"), "{pieces:?}");
+        let shown: String = pieces.iter().map(|p| p.text.as_str()).collect();
+        assert_eq!(shown, "Minister of State.", "shown as the new text has it");
     }
 }
