@@ -10,29 +10,10 @@ use reqwest::StatusCode;
 
 mod common;
 
-use common::{ADMINISTRATOR, App, PASSWORD, csrf, start_full};
-
-fn browser() -> reqwest::Client {
-    reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().expect("a client")
-}
+use common::{ADMINISTRATOR, App, csrf, get, start_full};
 
 async fn signed_in(app: &App, user: &str) -> reqwest::Client {
-    let client = browser();
-    let page = client.get(app.url("/sign-in")).send().await.expect("sign-in page").text().await.expect("html");
-    let token = csrf(&page);
-    let answer = client
-        .post(app.url("/sign-in"))
-        .form(&[("csrf", token.as_str()), ("username", user), ("password", PASSWORD)])
-        .send()
-        .await
-        .expect("an answer");
-    assert_eq!(answer.status(), StatusCode::SEE_OTHER, "{user} signs in");
-    client
-}
-
-async fn get(client: &reqwest::Client, url: String) -> (StatusCode, String) {
-    let response = client.get(url).send().await.expect("an answer");
-    (response.status(), response.text().await.expect("a body"))
+    common::signed_in(app, user, false).await
 }
 
 fn version(page: &str) -> String {

@@ -17,27 +17,12 @@ use reqwest::StatusCode;
 
 mod common;
 
-use common::{ADMINISTRATOR, App, OUTSIDER, PASSWORD, READ_USER, csrf, start_full};
+use common::{ADMINISTRATOR, App, OUTSIDER, READ_USER, csrf, get, start_full};
 
 const USERS: [&str; 6] = [testkit::CASEWORKER, IMMIGRATION_DRAFTER, POLICING_DRAFTER, QA_OFFICER, OUTSIDER, READ_USER];
 
 async fn signed_in(app: &App, user: &str) -> reqwest::Client {
-    let client = reqwest::Client::builder().cookie_store(true).build().expect("an HTTP client");
-    let page = client.get(app.url("/sign-in")).send().await.expect("the sign-in page").text().await.expect("html");
-    let token = csrf(&page);
-    let response = client
-        .post(app.url("/sign-in"))
-        .form(&[("csrf", token.as_str()), ("username", user), ("password", PASSWORD)])
-        .send()
-        .await
-        .expect("a sign-in answer");
-    assert_eq!(response.status(), StatusCode::OK, "{user} signs in");
-    client
-}
-
-async fn get(client: &reqwest::Client, url: String) -> (StatusCode, String) {
-    let response = client.get(url).send().await.expect("an answer");
-    (response.status(), response.text().await.expect("a body"))
+    common::signed_in(app, user, true).await
 }
 
 async fn post(client: &reqwest::Client, url: String, form: &[(&str, &str)]) -> (StatusCode, String) {

@@ -97,6 +97,31 @@ pub fn csrf(page: &str) -> String {
     page[start..].split('"').next().unwrap_or_default().to_string()
 }
 
+/// A client signed in as `user` through the sign-in form, keeping its cookies. With `follow`
+/// it follows redirects (sign-in lands on the dashboard, 200); without, each answer's own status
+/// can be checked (sign-in answers 303).
+pub async fn signed_in(app: &App, user: &str, follow: bool) -> reqwest::Client {
+    let policy = if follow { reqwest::redirect::Policy::default() } else { reqwest::redirect::Policy::none() };
+    let client = reqwest::Client::builder().cookie_store(true).redirect(policy).build().expect("an HTTP client");
+    let page = client.get(app.url("/sign-in")).send().await.expect("the sign-in page").text().await.expect("html");
+    let token = csrf(&page);
+    let response = client
+        .post(app.url("/sign-in"))
+        .form(&[("csrf", token.as_str()), ("username", user), ("password", PASSWORD)])
+        .send()
+        .await
+        .expect("a sign-in answer");
+    let expected = if follow { reqwest::StatusCode::OK } else { reqwest::StatusCode::SEE_OTHER };
+    assert_eq!(response.status(), expected, "{user} signs in");
+    client
+}
+
+/// GETs `url`: the status and the body.
+pub async fn get(client: &reqwest::Client, url: String) -> (reqwest::StatusCode, String) {
+    let response = client.get(url).send().await.expect("an answer");
+    (response.status(), response.text().await.expect("a body"))
+}
+
 /// A client that does not follow redirects, so each answer's own status can be checked.
 pub fn no_redirects() -> reqwest::Client {
     reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("a client")
