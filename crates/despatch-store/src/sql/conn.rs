@@ -45,11 +45,14 @@ fn write_error(error: impl std::fmt::Display) -> StoreError {
     StoreError::Write(error.to_string())
 }
 
-/// The writer's SQLite settings: WAL with an fsync at every commit (`synchronous = FULL`), a 64 MB
+/// The writer's SQLite settings: WAL with an fsync at every commit (`synchronous = FULL`), an 8 MB
 /// page cache, and a checkpoint every 10,000 WAL pages (about 40 MB) rather than 1,000, so that
 /// pages rewritten by many commits (the FTS structure, hot case pages) are copied back once.
+/// The cache is kept small on purpose: at the end of every write transaction SQLite's page cache
+/// may scan its whole hash table (`pcache1TruncateUnsafe`), which with a 64 MB cache cost the
+/// writer about a third more CPU per step with 32 clients (docs/PERFORMANCE.md).
 const WRITER_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; \
-     PRAGMA busy_timeout = 10000; PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = 10000;";
+     PRAGMA busy_timeout = 10000; PRAGMA cache_size = -8192; PRAGMA wal_autocheckpoint = 10000;";
 
 /// Pending search rows gathered before the writer indexes them in one batch.
 const PENDING_BATCH: i64 = 512;
@@ -87,10 +90,13 @@ impl Sqlite {
     }
 
     fn prepare<'c>(&'c self, sql: &str, params: Vec<Value>) -> Result<rusqlite::CachedStatement<'c>, StoreError> {
-        let mut statement = self.connection.prepare_cached(sql).map_err(write_error)?;
+        let mut statement = self.connection.prepare_cached(&numbered(sql)).map_err(write_error)?;
+        let count = statement.parameter_count();
         for (i, value) in params.into_iter().enumerate() {
-            let name = format!("${}", i + 1);
-            let Some(index) = statement.parameter_index(&name).map_err(write_error)? else { continue };
+            let index = i + 1;
+            if index > count {
+                break;
+            }
             let bound = match value {
                 Value::Int(v) => statement.raw_bind_parameter(index, v),
                 Value::Text(v) => statement.raw_bind_parameter(index, v),
@@ -103,9 +109,30 @@ impl Sqlite {
     }
 }
 
+/// The statement with its parameters `$N` written `?N`, which SQLite numbers N, so that values
+/// bind by position (a `$N` is a named parameter, numbered by first appearance).
+fn numbered(sql: &str) -> std::borrow::Cow<'_, str> {
+    if !sql.contains('$') {
+        return std::borrow::Cow::Borrowed(sql);
+    }
+    let mut out = String::with_capacity(sql.len());
+    let mut chars = sql.chars().peekable();
+    while let Some(c) = chars.next() {
+        let before_digit = chars.peek().is_some_and(char::is_ascii_digit);
+        out.push(if c == '$' && before_digit { '?' } else { c });
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 impl WriterConnection for Sqlite {
     fn exec(&mut self, sql: &str) -> Result<(), StoreError> {
-        self.connection.execute_batch(sql).map_err(write_error)
+        // A cached statement: the writer runs the same few (`BEGIN IMMEDIATE`, `SAVEPOINT job`…)
+        // for every job.
+        self.connection
+            .prepare_cached(sql)
+            .and_then(|mut statement| statement.raw_execute())
+            .map(drop)
+            .map_err(write_error)
     }
 
     fn run(&mut self, script: Script) -> Result<(), StoreError> {

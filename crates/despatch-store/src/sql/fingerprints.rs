@@ -95,7 +95,7 @@ impl Fingerprints for SqlStore {
             fingerprint: Some(Box::new(fingerprint)),
             reply,
         };
-        self.writer.send(job).await.map_err(|_| StoreError::Closed)?;
+        self.writer.submit(job).await?;
         answer.await.map_err(|_| StoreError::Closed)?
     }
 

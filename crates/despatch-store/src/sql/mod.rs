@@ -5,6 +5,7 @@ mod admin;
 mod conn;
 mod drafting;
 mod fingerprints;
+mod inline;
 mod outbox;
 mod read;
 mod script;
@@ -18,7 +19,6 @@ use std::str::FromStr;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::migrate::Migrator;
 use sqlx::{AnyConnection, AnyPool, Connection, Row};
-use tokio::sync::mpsc;
 
 use crate::{Backend, StoreError};
 use conn::WriterConnection;
@@ -39,7 +39,7 @@ const SQLITE_PRAGMAS: &str =
 pub struct SqlStore {
     pool: AnyPool,
     backend: Backend,
-    writer: mpsc::Sender<writer::Job>,
+    writer: inline::Writer,
 }
 
 impl SqlStore {
@@ -66,16 +66,16 @@ impl SqlStore {
             .await
             .map_err(classify)?;
         migrate(&pool, backend).await?;
-        let (sender, receiver) = mpsc::channel(1024);
-        let (writer, reconnect): (Box<dyn WriterConnection>, writer::Reconnect) = match path {
+        let writer = match path {
+            // SQLite: a caller commits its own job when nobody else is writing.
             Some(path) => {
                 drop(connection);
-                let writer = conn::Sqlite::open(&path)?;
-                (
-                    Box::new(writer),
-                    Box::new(move || Ok(Box::new(conn::Sqlite::open(&path)?) as Box<dyn WriterConnection>)),
-                )
+                let sqlite = conn::Sqlite::open(&path)?;
+                let reconnect: writer::Reconnect =
+                    Box::new(move || Ok(Box::new(conn::Sqlite::open(&path)?) as Box<dyn WriterConnection>));
+                inline::Writer::start(writer::Committer::new(Box::new(sqlite), reconnect, backend), true)?
             }
+            // PostgreSQL: a writer thread drives the connection with `block_on`.
             None => {
                 let runtime = tokio::runtime::Handle::current();
                 let again = runtime.clone();
@@ -83,14 +83,15 @@ impl SqlStore {
                     let connection = again.block_on(writer_connection(&options, backend))?;
                     Ok(Box::new(conn::Postgres { connection, runtime: again.clone() }))
                 };
-                (Box::new(conn::Postgres { connection, runtime }), Box::new(reconnect))
+                let committer = writer::Committer::new(
+                    Box::new(conn::Postgres { connection, runtime }),
+                    Box::new(reconnect),
+                    backend,
+                );
+                inline::Writer::start(committer, false)?
             }
         };
-        std::thread::Builder::new()
-            .name("despatch-writer".to_string())
-            .spawn(move || writer::run(writer, reconnect, backend, receiver))
-            .map_err(|e| StoreError::Write(format!("starting the writer thread: {e}")))?;
-        Ok(SqlStore { pool, backend, writer: sender })
+        Ok(SqlStore { pool, backend, writer })
     }
 }
 

@@ -213,7 +213,7 @@ impl Store for SqlStore {
     ) -> Result<Outcome, StoreError> {
         let (reply, answer) = oneshot::channel();
         let job = Job::Create { case_type: case_type.to_string(), year, open, documents, fingerprint: None, reply };
-        self.writer.send(job).await.map_err(|_| StoreError::Closed)?;
+        self.writer.submit(job).await?;
         answer.await.map_err(|_| StoreError::Closed)?
     }
 
@@ -226,7 +226,7 @@ impl Store for SqlStore {
         let (reply, answer) = oneshot::channel();
         let encoded = super::write::Encoded::of(&outcome)?;
         let job = Job::Save { expected_version, outcome: Box::new(outcome), encoded, documents, reply };
-        self.writer.send(job).await.map_err(|_| StoreError::Closed)?;
+        self.writer.submit(job).await?;
         answer.await.map_err(|_| StoreError::Closed)?
     }
 
@@ -505,7 +505,7 @@ impl Store for SqlStore {
 
     async fn checkpoint(&self) -> Result<(), StoreError> {
         let (reply, answer) = oneshot::channel();
-        self.writer.send(Job::Checkpoint { reply }).await.map_err(|_| StoreError::Closed)?;
+        self.writer.submit(Job::Checkpoint { reply }).await?;
         answer.await.map_err(|_| StoreError::Closed)?
     }
 

@@ -230,7 +230,8 @@ fn updated_at(outcome: &Outcome) -> String {
     outcome.events.last().map_or(outcome.state.created_at, |e| e.at).to_rfc3339()
 }
 
-/// Adds the outcome's events after `head`, chaining hashes; returns the new head.
+/// Adds the outcome's events after `head`, chaining hashes, in one multi-row INSERT; returns
+/// the new head.
 fn append_events(
     script: &mut Script,
     case_id: i64,
@@ -238,27 +239,42 @@ fn append_events(
     outcome: &Outcome,
     bodies: &[String],
 ) -> Result<Head, StoreError> {
+    const COLUMNS: usize = 6;
     let mut seq = head.seq;
     let mut hash = head.hash.clone();
+    let mut rows = Vec::with_capacity(bodies.len());
+    let mut params = Vec::with_capacity(bodies.len() * COLUMNS);
     for (event, body) in outcome.events.iter().zip(bodies) {
-        let body = body.clone();
         seq += 1;
         if seq > MAX_PER_CASE {
             return Err(StoreError::Write(format!("case {case_id} has reached the limit of {MAX_PER_CASE} events")));
         }
-        let next = chain_hash(&hash, case_id, seq, &body);
-        script.push(
-            "INSERT INTO case_events (id, case_id, seq, event_type, body, hash) VALUES ($6, $1, $2, $3, $4, $5)",
-            vec![
-                Value::Int(case_id),
-                Value::Int(seq as i64),
-                Value::Text(event.kind.type_name().to_string()),
-                Value::Text(body),
-                Value::Text(next.clone()),
-                Value::Int(clustered_id(case_id, seq)),
-            ],
-        );
+        let next = chain_hash(&hash, case_id, seq, body);
+        let first = params.len() + 1;
+        rows.push(format!(
+            "(${}, ${}, ${}, ${}, ${}, ${})",
+            first,
+            first + 1,
+            first + 2,
+            first + 3,
+            first + 4,
+            first + 5
+        ));
+        params.extend([
+            Value::Int(clustered_id(case_id, seq)),
+            Value::Int(case_id),
+            Value::Int(seq as i64),
+            Value::Text(event.kind.type_name().to_string()),
+            Value::Text(body.clone()),
+            Value::Text(next.clone()),
+        ]);
         hash = next;
+    }
+    if !rows.is_empty() {
+        script.push(
+            &format!("INSERT INTO case_events (id, case_id, seq, event_type, body, hash) VALUES {}", rows.join(", ")),
+            params,
+        );
     }
     Ok(Head { version: outcome.state.version, seq, hash })
 }

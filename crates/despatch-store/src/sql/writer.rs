@@ -105,22 +105,61 @@ impl Done {
     }
 }
 
-/// Runs on the writer thread until every sender is dropped.
-pub(super) fn run(
-    connection: Box<dyn WriterConnection>,
+/// The writer's connection and what it remembers between batches: it commits batches of jobs
+/// and runs checkpoints, on whichever thread drives it (the writer thread, or for SQLite the
+/// caller that found it free: [`super::inline`]).
+pub(super) struct Committer {
+    connection: Option<Box<dyn WriterConnection>>,
     reconnect: Reconnect,
     backend: Backend,
-    mut jobs: mpsc::Receiver<Job>,
-) {
-    let mut connection = Some(connection);
-    let mut heads = Heads::new();
+    heads: Heads,
+}
+
+impl Committer {
+    /// A committer on an open connection; `reconnect` opens a fresh one after a failure.
+    pub fn new(connection: Box<dyn WriterConnection>, reconnect: Reconnect, backend: Backend) -> Committer {
+        Committer { connection: Some(connection), reconnect, backend, heads: Heads::new() }
+    }
+
+    /// Checkpoints the write-ahead log (outside any batch) and answers `reply`.
+    pub fn checkpoint(&mut self, reply: CheckpointReply) {
+        let result = match self.connection.as_mut() {
+            Some(conn) => conn.checkpoint(),
+            None => Err(StoreError::Write("the database is unreachable".to_string())),
+        };
+        let _ = reply.send(result);
+    }
+
+    /// Commits a batch (no checkpoint in it) and answers every job, after the commit. A failed
+    /// transaction fails every reply and drops the connection, to be opened again next time.
+    pub fn commit(&mut self, batch: Vec<Job>) {
+        if self.connection.is_none() {
+            self.connection = (self.reconnect)().ok();
+        }
+        let Some(conn) = self.connection.as_mut() else {
+            batch.into_iter().map(Done::unstarted).for_each(|d| d.fail("the database is unreachable"));
+            return;
+        };
+        if self.heads.len() > MAX_HEADS {
+            self.heads.clear();
+        }
+        if let Err(error) = commit_batch(conn.as_mut(), self.backend, batch, &mut self.heads) {
+            tracing::error!(%error, "a write batch failed; reconnecting");
+            self.heads.clear();
+            self.connection = None;
+        } else if let Err(error) = conn.maintain() {
+            tracing::warn!(%error, "search housekeeping failed; it will be tried again");
+        }
+    }
+}
+
+/// Runs on the writer thread until every sender is dropped, locking the shared committer for
+/// each batch (a caller may be committing inline: [`super::inline`]).
+pub(super) fn run(shared: std::sync::Arc<super::inline::Shared>, mut jobs: mpsc::Receiver<Job>) {
     while let Some(first) = next_job(&mut jobs) {
+        shared.taken(1);
         if let Job::Checkpoint { reply } = first {
-            let result = match connection.as_mut() {
-                Some(conn) => conn.checkpoint(),
-                None => Err(StoreError::Write("the database is unreachable".to_string())),
-            };
-            let _ = reply.send(result);
+            shared.committer().checkpoint(reply);
             continue;
         }
         let mut batch = vec![first];
@@ -135,29 +174,12 @@ pub(super) fn run(
                 Err(_) => break,
             }
         }
-        if connection.is_none() {
-            connection = reconnect().ok();
-        }
-        let Some(conn) = connection.as_mut() else {
-            batch.into_iter().map(Done::unstarted).for_each(|d| d.fail("the database is unreachable"));
-            continue;
-        };
-        if heads.len() > MAX_HEADS {
-            heads.clear();
-        }
-        if let Err(error) = commit_batch(conn.as_mut(), backend, batch, &mut heads) {
-            tracing::error!(%error, "a write batch failed; reconnecting");
-            heads.clear();
-            connection = None;
-        } else if let Err(error) = conn.maintain() {
-            tracing::warn!(%error, "search housekeeping failed; it will be tried again");
-        }
+        shared.taken(batch.len() - 1 + usize::from(checkpoint.is_some()));
+        let mut committer = shared.committer();
+        shared.committed(batch.len());
+        committer.commit(batch);
         if let Some(reply) = checkpoint {
-            let result = match connection.as_mut() {
-                Some(conn) => conn.checkpoint(),
-                None => Err(StoreError::Write("the database is unreachable".to_string())),
-            };
-            let _ = reply.send(result);
+            committer.checkpoint(reply);
         }
     }
 }
