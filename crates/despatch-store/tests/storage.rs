@@ -197,6 +197,30 @@ async fn search_finds_cases_by_correspondent_note_and_reference_with_a_true_tota
     assert_eq!(nothing.total, 0);
 }
 
+/// Renaming the correspondent twice, once while the text is still pending and once after the
+/// writer indexed it: each time only the newest name finds the case.
+async fn a_case_whose_text_changes_is_found_only_by_its_newest_text(kind: Kind) {
+    let Some((_db, casework)) = open_store(kind).await else {
+        return;
+    };
+    let case = casework.open(letter("Ms Heron"), &alice(), now()).await.expect("case").state;
+    let found = |word: &'static str| {
+        let casework = casework.clone();
+        async move {
+            let query = SearchQuery { text: Some(word.into()), page: 1, page_size: 10, ..Default::default() };
+            casework.store().search(&query).await.expect("search").total
+        }
+    };
+    let rename = |name: &str| Command::UpdateCorrespondent { id: 1, details: letter(name).correspondents.remove(0) };
+    let renamed =
+        casework.execute(case.id, Some(case.version), &rename("Ms Kestrel"), &alice(), now()).await.expect("rename");
+    assert_eq!((found("heron").await, found("kestrel").await), (0, 1), "pending: only the new name matches");
+    casework.store().checkpoint().await.expect("index the pending text");
+    let version = Some(renamed.state.version);
+    casework.execute(case.id, version, &rename("Ms Osprey"), &alice(), now()).await.expect("rename again");
+    assert_eq!((found("kestrel").await, found("osprey").await), (0, 1), "indexed: only the newest name matches");
+}
+
 async fn the_audit_trail_verifies_until_an_event_is_edited(kind: Kind) {
     let Some((db, casework)) = open_store(kind).await else {
         return;
@@ -317,6 +341,7 @@ async fn notes_stay_searchable_after_the_index_catches_up(kind: Kind) {
 
 on_both_backends!(
     notes_stay_searchable_after_the_index_catches_up,
+    a_case_whose_text_changes_is_found_only_by_its_newest_text,
     a_service_whose_cached_copy_is_out_of_date_decides_again_on_the_stored_case,
     a_new_case_gets_the_next_reference_and_its_first_stage_is_recorded,
     references_are_unique_when_many_cases_are_created_at_once,

@@ -80,7 +80,7 @@ impl Sqlite {
         self.connection
             .execute_batch(
                 "BEGIN IMMEDIATE; \
-                 INSERT OR REPLACE INTO search (rowid, body) SELECT rowid, body FROM search_pending; \
+                 INSERT OR REPLACE INTO search (rowid, body) SELECT doc, body FROM search_pending ORDER BY id; \
                  DELETE FROM search_pending; COMMIT;",
             )
             .map_err(|error| {

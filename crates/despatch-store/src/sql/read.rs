@@ -301,7 +301,7 @@ impl Store for SqlStore {
                         format!(
                             "(SELECT case_id, MIN(score) AS score FROM ( \
                                SELECT rowid >> 20 AS case_id, rank AS score FROM search WHERE search MATCH ${matched} \
-                               UNION ALL SELECT rowid >> 20, 0.0 FROM search_pending WHERE {}) GROUP BY case_id)",
+                               UNION ALL SELECT doc >> 20, 0.0 FROM search_pending WHERE {}) GROUP BY case_id)",
                             pending.join(" AND ")
                         )
                     }

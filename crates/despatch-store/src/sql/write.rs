@@ -363,11 +363,13 @@ fn record_projections(
             Backend::Sqlite => {
                 let rowid = search_rowid(state.id, 0);
                 if !outcome.events.iter().any(|e| matches!(e.kind, EventKind::CaseCreated { .. })) {
-                    // The indexed copy of the case's old text must stop matching now.
+                    // The case's old text must stop matching now, indexed or still pending (the
+                    // pending table is small: the writer indexes it every few hundred rows).
                     script.push("DELETE FROM search WHERE rowid = $1", vec![Value::Int(rowid)]);
+                    script.push("DELETE FROM search_pending WHERE doc = $1", vec![Value::Int(rowid)]);
                 }
                 script.push(
-                    "INSERT OR REPLACE INTO search_pending (rowid, body) VALUES ($1, $2)",
+                    "INSERT INTO search_pending (doc, body) VALUES ($1, $2)",
                     vec![Value::Int(rowid), Value::Text(state.search_text())],
                 );
             }
@@ -402,7 +404,7 @@ fn record_projections(
 pub(super) fn index_entry(script: &mut Script, backend: Backend, case_id: i64, seq: u64, kind: &str, text: &str) {
     match backend {
         Backend::Sqlite => script.push(
-            "INSERT INTO search_pending (rowid, body) VALUES ($1, $2)",
+            "INSERT INTO search_pending (doc, body) VALUES ($1, $2)",
             vec![Value::Int(search_rowid(case_id, seq)), Value::Text(text.to_string())],
         ),
         Backend::Postgres => script.push(
