@@ -13,7 +13,9 @@ use reqwest::header::{CONTENT_SECURITY_POLICY, CONTENT_TYPE, SET_COOKIE};
 
 mod common;
 
-use common::{App, OUTSIDER, OWNER_USER, PASSWORD, READ_USER, csrf, start, start_full, start_with};
+use common::{
+    App, OUTSIDER, OWNER_USER, PASSWORD, READ_USER, csrf, data_input, start, start_full, start_with, version,
+};
 
 fn browser() -> reqwest::Client {
     reqwest::Client::builder().cookie_store(true).build().expect("an HTTP client")
@@ -127,21 +129,7 @@ async fn a_caseworker_takes_a_min_case_through_data_input_and_markup_with_the_fo
     assert!(page.contains("govuk-error-summary") && page.contains("href=\"#DateOfCorrespondence-day\""));
     assert!(page.contains("value=\"POST\" checked"), "the answer given is kept");
 
-    let written = london_date(Utc::now()).pred_opt().expect("yesterday");
-    let (day, month, year) =
-        (written.format("%d").to_string(), written.format("%m").to_string(), written.format("%Y").to_string());
-    let data_input = [
-        ("csrf", token.as_str()),
-        ("stage", "DATA_INPUT"),
-        ("version", &version),
-        ("DateOfCorrespondence-day", &day),
-        ("DateOfCorrespondence-month", &month),
-        ("DateOfCorrespondence-year", &year),
-        ("OriginalChannel", "POST"),
-        ("CopyNumberTen", "FALSE"),
-        ("HomeSecInterest", "FALSE"),
-        ("HomeSecReply", "FALSE"),
-    ];
+    let data_input = data_input(&token, &version);
     let done = client.post(&stage).form(&data_input).send().await.expect("an answer");
     assert_eq!(done.status(), StatusCode::OK);
     let page = done.text().await.expect("html");
@@ -279,32 +267,6 @@ async fn a_session_left_idle_longer_than_the_timeout_ends_and_sign_out_ends_it_a
     assert_eq!(out.url().path(), "/sign-in");
     let response = client.get(app.url("/")).send().await.expect("an answer");
     assert_eq!(response.url().path(), "/sign-in", "signed out");
-}
-
-/// The version field of a case page.
-fn version(page: &str) -> String {
-    let version = page.split("name=\"version\" value=\"").nth(1).and_then(|rest| rest.split('"').next());
-    version.expect("the form carries the case version").to_string()
-}
-
-/// A complete Data Input form.
-fn data_input(token: &str, version: &str) -> Vec<(String, String)> {
-    let written = london_date(Utc::now()).pred_opt().expect("yesterday");
-    [
-        ("csrf", token.to_string()),
-        ("stage", "DATA_INPUT".to_string()),
-        ("version", version.to_string()),
-        ("DateOfCorrespondence-day", written.format("%d").to_string()),
-        ("DateOfCorrespondence-month", written.format("%m").to_string()),
-        ("DateOfCorrespondence-year", written.format("%Y").to_string()),
-        ("OriginalChannel", "EMAIL".to_string()),
-        ("CopyNumberTen", "FALSE".to_string()),
-        ("HomeSecInterest", "FALSE".to_string()),
-        ("HomeSecReply", "FALSE".to_string()),
-    ]
-    .into_iter()
-    .map(|(name, value)| (name.to_string(), value))
-    .collect()
 }
 
 #[tokio::test]

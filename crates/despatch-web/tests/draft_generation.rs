@@ -10,15 +10,10 @@ use reqwest::StatusCode;
 
 mod common;
 
-use common::{ADMINISTRATOR, App, csrf, get, start_full};
+use common::{ADMINISTRATOR, App, csrf, data_input, get, start_full, version};
 
 async fn signed_in(app: &App, user: &str) -> reqwest::Client {
     common::signed_in(app, user, false).await
-}
-
-fn version(page: &str) -> String {
-    let found = page.split("name=\"version\" value=\"").nth(1).and_then(|rest| rest.split('"').next());
-    found.expect("the stage form carries the case version").to_string()
 }
 
 /// An app whose test case the caseworker has taken through Data Input and Markup (a policy
@@ -32,21 +27,7 @@ async fn at_initial_draft() -> App {
     let (_, page) = get(&caseworker, case.clone()).await;
     assert!(!page.contains("Generate draft from template"), "no draft is offered at Data Input");
     let token = csrf(&page);
-    let written = london_date(Utc::now()).pred_opt().expect("yesterday");
-    let (day, month, year) =
-        (written.format("%d").to_string(), written.format("%m").to_string(), written.format("%Y").to_string());
-    let data_input = [
-        ("csrf", token.as_str()),
-        ("stage", "DATA_INPUT"),
-        ("version", &version(&page)),
-        ("DateOfCorrespondence-day", &day),
-        ("DateOfCorrespondence-month", &month),
-        ("DateOfCorrespondence-year", &year),
-        ("OriginalChannel", "POST"),
-        ("CopyNumberTen", "FALSE"),
-        ("HomeSecInterest", "FALSE"),
-        ("HomeSecReply", "FALSE"),
-    ];
+    let data_input = data_input(&token, &version(&page));
     let done = caseworker.post(&stage).form(&data_input).send().await.expect("data input");
     assert_eq!(done.status(), StatusCode::SEE_OTHER);
     let (_, page) = get(&caseworker, case.clone()).await;

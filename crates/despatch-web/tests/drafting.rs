@@ -17,7 +17,7 @@ use reqwest::StatusCode;
 
 mod common;
 
-use common::{ADMINISTRATOR, App, OUTSIDER, READ_USER, csrf, get, start_full};
+use common::{ADMINISTRATOR, App, OUTSIDER, READ_USER, csrf, data_input, get, start_full, version};
 
 const USERS: [&str; 6] = [testkit::CASEWORKER, IMMIGRATION_DRAFTER, POLICING_DRAFTER, QA_OFFICER, OUTSIDER, READ_USER];
 
@@ -25,7 +25,7 @@ async fn signed_in(app: &App, user: &str) -> reqwest::Client {
     common::signed_in(app, user, true).await
 }
 
-async fn post(client: &reqwest::Client, url: String, form: &[(&str, &str)]) -> (StatusCode, String) {
+async fn post<F: serde::Serialize + ?Sized>(client: &reqwest::Client, url: String, form: &F) -> (StatusCode, String) {
     let response = client.post(url).form(form).send().await.expect("an answer");
     (response.status(), response.text().await.expect("a body"))
 }
@@ -42,26 +42,9 @@ async fn app() -> (App, i64, Casework) {
 async fn to_initial_draft(app: &App) {
     let client = signed_in(app, testkit::CASEWORKER).await;
     let case = app.url(&format!("/cases/{}", app.case_id));
-    let version = |page: &str| {
-        page.split("name=\"version\" value=\"").nth(1).and_then(|r| r.split('"').next()).expect("a version").to_string()
-    };
     let (_, page) = get(&client, case.clone()).await;
     let token = csrf(&page);
-    let written = london_date(Utc::now()) - Duration::days(1);
-    let (day, month, year) =
-        (written.format("%d").to_string(), written.format("%m").to_string(), written.format("%Y").to_string());
-    let data_input = [
-        ("csrf", token.as_str()),
-        ("stage", "DATA_INPUT"),
-        ("version", &version(&page)),
-        ("DateOfCorrespondence-day", &day),
-        ("DateOfCorrespondence-month", &month),
-        ("DateOfCorrespondence-year", &year),
-        ("OriginalChannel", "POST"),
-        ("CopyNumberTen", "FALSE"),
-        ("HomeSecInterest", "FALSE"),
-        ("HomeSecReply", "FALSE"),
-    ];
+    let data_input = data_input(&token, &version(&page));
     let (status, page) = post(&client, format!("{case}/stage"), &data_input).await;
     assert_eq!(status, StatusCode::OK, "{page}");
     let markup = [
@@ -195,10 +178,10 @@ async fn a_draft_is_made_primary_and_a_document_retagged_from_the_documents_tabl
     assert!(section(&page, "timeline").contains("first.txt chosen as the primary draft"));
 
     let retag = format!("{case}/documents/{second}/tag");
-    let (status, page) = post(&client, retag.clone(), &[("csrf", &token), ("tag", "BACKGROUND NOTE")]).await;
+    let (status, page) = post(&client, retag.clone(), &[("csrf", token.as_str()), ("tag", "BACKGROUND NOTE")]).await;
     assert_eq!(status, StatusCode::OK);
     assert!(section(&page, "timeline").contains("second.txt re-tagged") && page.contains("DRAFT → BACKGROUND NOTE"));
-    let (status, page) = post(&client, retag.clone(), &[("csrf", &token), ("tag", "SECRET")]).await;
+    let (status, page) = post(&client, retag.clone(), &[("csrf", token.as_str()), ("tag", "SECRET")]).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page.contains("There is a problem") && page.contains("Choose a document tag"));
     let timeline = section(&page, "timeline");
@@ -206,7 +189,7 @@ async fn a_draft_is_made_primary_and_a_document_retagged_from_the_documents_tabl
 
     let reader = signed_in(&app, READ_USER).await;
     let token = csrf(&get(&reader, case.clone()).await.1);
-    let (status, _) = post(&reader, retag, &[("csrf", &token), ("tag", "DRAFT")]).await;
+    let (status, _) = post(&reader, retag, &[("csrf", token.as_str()), ("tag", "DRAFT")]).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "a READ level changes nothing");
 }
 

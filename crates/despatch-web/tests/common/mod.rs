@@ -97,6 +97,32 @@ pub fn csrf(page: &str) -> String {
     page[start..].split('"').next().unwrap_or_default().to_string()
 }
 
+/// The case version carried by a case page's stage form.
+pub fn version(page: &str) -> String {
+    let version = page.split("name=\"version\" value=\"").nth(1).and_then(|rest| rest.split('"').next());
+    version.expect("the form carries the case version").to_string()
+}
+
+/// A complete Data Input form for the MIN test case: written yesterday, received by post.
+pub fn data_input(token: &str, version: &str) -> Vec<(String, String)> {
+    let written = london_date(Utc::now()).pred_opt().expect("yesterday");
+    [
+        ("csrf", token.to_string()),
+        ("stage", "DATA_INPUT".to_string()),
+        ("version", version.to_string()),
+        ("DateOfCorrespondence-day", written.format("%d").to_string()),
+        ("DateOfCorrespondence-month", written.format("%m").to_string()),
+        ("DateOfCorrespondence-year", written.format("%Y").to_string()),
+        ("OriginalChannel", "POST".to_string()),
+        ("CopyNumberTen", "FALSE".to_string()),
+        ("HomeSecInterest", "FALSE".to_string()),
+        ("HomeSecReply", "FALSE".to_string()),
+    ]
+    .into_iter()
+    .map(|(name, value)| (name.to_string(), value))
+    .collect()
+}
+
 /// A client signed in as `user` through the sign-in form, keeping its cookies. With `follow`
 /// it follows redirects (sign-in lands on the dashboard, 200); without, each answer's own status
 /// can be checked (sign-in answers 303).
